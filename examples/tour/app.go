@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/aioweb/aioweb"
+)
+
+// hello is the seed's first handler.
+func hello(req *aioweb.Request) (aioweb.Resp, error) {
+	return &aioweb.Response{Body: []byte("Hello, world")}, nil
+}
+
+// variableHandler answers the variable and regex routes.
+func variableHandler(req *aioweb.Request) (aioweb.Resp, error) {
+	name := req.MatchInfo["name"]
+	if n, ok := req.MatchInfo["n"]; ok {
+		name = n
+	}
+	return &aioweb.Response{Text: "Hello, " + name}, nil
+}
+
+// Handler groups logically coupled handlers, as the seed's class Handler.
+type Handler struct{}
+
+// HandleIntro answers /intro.
+func (h *Handler) HandleIntro(req *aioweb.Request) (aioweb.Resp, error) {
+	return &aioweb.Response{Body: []byte("Hello, world")}, nil
+}
+
+// HandleGreeting answers /greet/{name}.
+func (h *Handler) HandleGreeting(req *aioweb.Request) (aioweb.Resp, error) {
+	name, ok := req.MatchInfo["name"]
+	if !ok {
+		name = "Anonymous"
+	}
+	return &aioweb.Response{Text: "Hello, " + name}, nil
+}
+
+// AcceptChooser is the seed's second routing layer on the Accept header.
+type AcceptChooser struct {
+	accepts map[string]aioweb.Handler
+}
+
+// DoRoute calls the handler registered for the first Accept value it knows.
+func (c *AcceptChooser) DoRoute(req *aioweb.Request) (aioweb.Resp, error) {
+	for _, accept := range req.Header.Values("Accept") {
+		if acceptor, ok := c.accepts[accept]; ok {
+			return acceptor(req)
+		}
+	}
+	return nil, aioweb.HTTPNotAcceptable()
+}
+
+// RegAcceptor registers handler for an Accept value.
+func (c *AcceptChooser) RegAcceptor(accept string, handler aioweb.Handler) {
+	if c.accepts == nil {
+		c.accepts = map[string]aioweb.Handler{}
+	}
+	c.accepts[accept] = handler
+}
+
+func handleJSON(req *aioweb.Request) (aioweb.Resp, error) {
+	return aioweb.JSONResponse(map[string]string{"greeting": "Hello, world"})
+}
+
+func handleXML(req *aioweb.Request) (aioweb.Resp, error) {
+	return &aioweb.Response{Text: "<greeting>Hello, world</greeting>", ContentType: "application/xml"}, nil
+}
+
+// redirect raises HTTPFound: returned as the error, it is sent as the response.
+func redirect(req *aioweb.Request) (aioweb.Resp, error) {
+	return nil, aioweb.HTTPFound("/intro")
+}
+
+// tourMiddleware adds X-Tour-Middleware: 1 to every response, the raised
+// HTTPExceptions (404, 405, redirects) included.
+func tourMiddleware(app *aioweb.Application, handler aioweb.Handler) (aioweb.Handler, error) {
+	return func(req *aioweb.Request) (aioweb.Resp, error) {
+		resp, err := handler(req)
+		var exc *aioweb.HTTPException
+		if errors.As(err, &exc) {
+			exc.SetHeader("X-Tour-Middleware", "1")
+		} else if err == nil && resp != nil {
+			resp.SetHeader("X-Tour-Middleware", "1")
+		}
+		return resp, err
+	}, nil
+}
+
+// NewApp builds the tour application.
+func NewApp() *aioweb.Application {
+	app := aioweb.NewApplication(aioweb.WithMiddlewares(tourMiddleware))
+	app.Router.AddRoute("GET", "/", hello)
+
+	h := &Handler{}
+	app.Router.AddRoute("GET", "/intro", h.HandleIntro)
+	app.Router.AddRoute("GET", "/greet/{name}", h.HandleGreeting, aioweb.WithName("greet"))
+	app.Router.AddRoute("GET", `/num/{n:\d+}`, variableHandler)
+
+	chooser := &AcceptChooser{}
+	app.Router.AddRoute("GET", "/accept", chooser.DoRoute)
+	chooser.RegAcceptor("application/json", handleJSON)
+	chooser.RegAcceptor("application/xml", handleXML)
+
+	app.Router.AddRoute("GET", "/redirect", redirect)
+	app.Router.AddRoute("GET", "/{name}", variableHandler)
+	return app
+}

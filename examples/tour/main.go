@@ -1,0 +1,31 @@
+// Command tour serves every example of aiohttp's "HTTP Server Usage" page,
+// ported to aioweb, on one server:
+//
+//	go run ./examples/tour -addr :8080
+//
+// GET /                 Hello, world            (a handler function)
+// GET /intro            Hello, world            (a handler struct's method)
+// GET /greet/{name}     Hello, {name}           (a handler struct's method)
+// GET /num/{n:\d+}      Hello, {n}              (a regex route)
+// GET /accept           the Accept chooser       (JSON, XML or 406)
+// GET /redirect         302 to /intro            (a raised HTTPFound)
+// GET /{name}           Hello, {name}           (registered last)
+//
+// Every response carries X-Tour-Middleware: 1, added by a middleware.
+package main
+
+import (
+	"flag"
+	"log"
+
+	"github.com/aioweb/aioweb"
+)
+
+func main() {
+	addr := flag.String("addr", ":8080", "address to listen on")
+	flag.Parse()
+	log.SetFlags(0)
+	if err := aioweb.RunApp(NewApp(), *addr); err != nil {
+		log.Fatal(err)
+	}
+}

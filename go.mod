@@ -1,0 +1,3 @@
+module github.com/aioweb/aioweb
+
+go 1.22

@@ -1,0 +1,61 @@
+// middleware.go owns middleware factories (aiohttp 0.15's
+// middleware_factory(app, handler)), the chain they build around each
+// route's handler, and the system handler that turns 404/405 into
+// HTTPExceptions that travel through the chain.
+
+package aioweb
+
+import "fmt"
+
+// Middleware is aiohttp's middleware factory: given the application and the
+// next handler it returns the handler that wraps it. The first middleware
+// passed to WithMiddlewares is the outermost. A middleware may call the
+// inner handler, answer by itself (say, HTTPForbidden), or turn errors the
+// handler returns into responses. Route errors (404, 405) reach middlewares
+// as *HTTPException errors, so a middleware can render its own 404 page.
+//
+// aiohttp 0.15 ran the factories on every request; aioweb runs each factory
+// once per route when the application freezes (MakeHandler, RunApp or the
+// first request), so per-request work belongs in the returned handler.
+type Middleware func(app *Application, handler Handler) (Handler, error)
+
+// MiddlewareFunc adapts aiohttp 3's new-style middleware, a function of the
+// request and the next handler, to a Middleware.
+func MiddlewareFunc(fn func(req *Request, handler Handler) (Resp, error)) Middleware {
+	return func(_ *Application, h Handler) (Handler, error) {
+		return func(req *Request) (Resp, error) { return fn(req, h) }, nil
+	}
+}
+
+// chain wraps h in mws, the first outermost.
+func chain(app *Application, h Handler, mws []Middleware) (Handler, error) {
+	for i := len(mws) - 1; i >= 0; i-- {
+		next, err := mws[i](app, h)
+		if err != nil {
+			return nil, fmt.Errorf("aioweb: middleware %d: %w", i, err)
+		}
+		if next == nil {
+			return nil, fmt.Errorf("aioweb: middleware %d returned a nil handler", i)
+		}
+		h = next
+	}
+	return h, nil
+}
+
+// systemHandler is the handler of 404/405 "system routes": it raises the
+// routing error so that middlewares see it, as aiohttp does.
+func systemHandler(req *Request) (Resp, error) { return nil, req.routeErr }
+
+// buildChains wraps every route handler and the system handler.
+func (a *Application) buildChains() error {
+	var err error
+	if a.sysChain, err = chain(a, systemHandler, a.middlewares); err != nil {
+		return err
+	}
+	for _, r := range a.Router.routes {
+		if r.chain, err = chain(a, r.handler, a.middlewares); err != nil {
+			return fmt.Errorf("%w (route %s %s)", err, r.method, r.pattern)
+		}
+	}
+	return nil
+}

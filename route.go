@@ -1,0 +1,893 @@
+// route.go owns URL patterns, their compilation, the Router and request
+// matching: an exact-match map for static paths, a net/http ServeMux for
+// patterns it can express, and a regex fallback for the rest, combined so
+// that the first registered route wins, as in aiohttp.
+
+package aioweb
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+)
+
+// DefaultVarRegex is the regular expression a {name} variable matches when no
+// regex is given: one or more characters other than '/', '{' and '}'.
+const DefaultVarRegex = `[^{}/]+`
+
+// MethodAny registers a route for every method (aiohttp's '*').
+const MethodAny = "*"
+
+// Matcher names reported by Route.Matcher.
+const (
+	MatcherStatic   = "static"   // exact string compare (map lookup)
+	MatcherServeMux = "servemux" // served by a net/http ServeMux pattern
+	MatcherRegex    = "regex"    // regular-expression fallback
+)
+
+// A Route is one registered method + path pattern + handler. AddRoute returns
+// it; its accessors describe it. A Route is immutable once registered.
+type Route struct {
+	method  string
+	pattern string
+	name    string
+	handler Handler
+	expect  ExpectHandler
+	router  *Router
+
+	kind    routeKind
+	literal string         // requoted static path (kindLiteral)
+	segs    []segment      // per-segment form (kindLiteral, kindSegments)
+	re      *regexp.Regexp // always set for dynamic routes
+	vars    []string       // variable names in order
+	prefix  string         // literal text before the first variable (requoted)
+	slashOK bool           // some variable can match '/'
+	matcher string
+
+	chain Handler // handler wrapped by the middlewares, built at freeze
+	group *muxGroup
+}
+
+type routeKind uint8
+
+const (
+	kindLiteral  routeKind = iota // no variables
+	kindSegments                  // every segment is a literal or exactly one default {var}
+	kindRegex                     // anything else
+)
+
+type segment struct {
+	lit   string // decoded literal when !isVar
+	isVar bool
+}
+
+// Method returns the route's upper-cased method, or "*".
+func (r *Route) Method() string { return r.method }
+
+// Pattern returns the path pattern as registered.
+func (r *Route) Pattern() string { return r.pattern }
+
+// Name returns the route's name ("" when unnamed).
+func (r *Route) Name() string { return r.name }
+
+// Vars returns the names of the pattern's variables in order.
+func (r *Route) Vars() []string { return append([]string(nil), r.vars...) }
+
+// Matcher says which matcher serves the route: MatcherStatic, MatcherServeMux
+// or MatcherRegex. It is known once the application has started serving
+// (before that it is the matcher the route is expected to get).
+func (r *Route) Matcher() string { return r.matcher }
+
+// String describes the route as "METHOD pattern [name] (matcher)".
+func (r *Route) String() string {
+	s := r.method + " " + r.pattern
+	if r.name != "" {
+		s += " name=" + r.name
+	}
+	return s + " (" + r.matcher + ")"
+}
+
+// RouteOption configures a route at registration.
+type RouteOption func(*Route)
+
+// WithName names the route (aiohttp's name=); names are unique per router.
+func WithName(name string) RouteOption { return func(r *Route) { r.name = name } }
+
+// Router is aiohttp's UrlDispatcher: it holds the routes in registration
+// order and resolves requests to them. The zero value is ready to use.
+// Routes must be registered before the application serves its first request.
+type Router struct {
+	routes []*Route
+	names  map[string]*Route
+	frozen bool
+
+	// built by freeze
+	static   map[string]*staticEntry
+	mux      *http.ServeMux
+	fallback []*Route
+	groups   map[string]*muxGroup
+	app      *Application
+}
+
+// AddRoute registers handler for method and path and returns the route.
+// method is case-insensitive; "*" matches any method. path follows aiohttp:
+// '{name}' matches DefaultVarRegex, '{name:regex}' matches regex. Like
+// http.ServeMux.Handle, it panics on a programmer error: an invalid method,
+// a malformed pattern, a bad regex, a duplicate route name, a nil handler, or
+// registration after the application started serving.
+func (rt *Router) AddRoute(method, path string, handler Handler, opts ...RouteOption) *Route {
+	if rt.frozen {
+		panic(fmt.Sprintf("aioweb: AddRoute(%q, %q) after the application started serving", method, path))
+	}
+	if handler == nil {
+		panic(fmt.Sprintf("aioweb: AddRoute(%q, %q): nil handler", method, path))
+	}
+	m, err := checkMethod(method)
+	if err != nil {
+		panic(fmt.Sprintf("aioweb: AddRoute(%q, %q): %v", method, path, err))
+	}
+	r, err := compileRoute(path)
+	if err != nil {
+		panic(err.Error())
+	}
+	r.method, r.handler, r.router = m, handler, rt
+	for _, o := range opts {
+		o(r)
+	}
+	if r.name != "" {
+		if old, dup := rt.names[r.name]; dup {
+			panic(fmt.Sprintf("aioweb: duplicate route name %q: already used by %s %s", r.name, old.method, old.pattern))
+		}
+		if rt.names == nil {
+			rt.names = map[string]*Route{}
+		}
+		rt.names[r.name] = r
+	}
+	rt.routes = append(rt.routes, r)
+	return r
+}
+
+// Routes lists the routes in registration order.
+func (rt *Router) Routes() []*Route { return append([]*Route(nil), rt.routes...) }
+
+// Named returns the route registered with name, or nil.
+func (rt *Router) Named(name string) *Route { return rt.names[name] }
+
+// checkMethod upper-cases method and checks it is "*" or an RFC 9110 token.
+func checkMethod(method string) (string, error) {
+	if method == MethodAny {
+		return method, nil
+	}
+	if method == "" {
+		return "", fmt.Errorf("empty method")
+	}
+	for i := 0; i < len(method); i++ {
+		if !isTokenChar(method[i]) {
+			return "", fmt.Errorf("invalid method %q: not an HTTP token", method)
+		}
+	}
+	return strings.ToUpper(method), nil
+}
+
+func isTokenChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// patternPart is a literal piece or a variable of a parsed pattern.
+type patternPart struct {
+	lit   string
+	name  string
+	regex string
+	isVar bool
+}
+
+// parsePattern splits an aiohttp route pattern into literal pieces and
+// variables. A variable token is '{' name [':' regex] '}' where the regex may
+// hold non-nested '{...}' groups such as \d{4}.
+func parsePattern(p string) ([]patternPart, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("aioweb: invalid route pattern %q: %s", p, fmt.Sprintf(format, a...))
+	}
+	if !strings.HasPrefix(p, "/") {
+		return nil, bad("must start with '/'")
+	}
+	var parts []patternPart
+	seen := map[string]bool{}
+	lit := strings.Builder{}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '}' {
+			return nil, bad("unbalanced '}' at offset %d", i)
+		}
+		if c != '{' {
+			lit.WriteByte(c)
+			continue
+		}
+		end, depth := -1, 0
+		for j := i + 1; j < len(p) && end < 0; j++ {
+			switch p[j] {
+			case '{':
+				depth++
+				if depth > 1 {
+					return nil, bad("nested braces in variable at offset %d", i)
+				}
+			case '}':
+				if depth == 0 {
+					end = j
+				} else {
+					depth--
+				}
+			}
+		}
+		if end < 0 {
+			return nil, bad("unbalanced '{' at offset %d", i)
+		}
+		tok := p[i+1 : end]
+		name, re, hasRe := strings.Cut(tok, ":")
+		if name == "" {
+			return nil, bad("empty variable name in {%s}", tok)
+		}
+		if !validVarName(name) {
+			return nil, bad("invalid variable name %q (want a letter or '_' then letters, digits, '_')", name)
+		}
+		if hasRe {
+			if re == "" {
+				return nil, bad("empty regex for variable %q", name)
+			}
+			if _, err := syntax.Parse(re, syntax.Perl); err != nil {
+				return nil, bad("bad regex for variable %q: %v", name, err)
+			}
+		} else {
+			re = DefaultVarRegex
+		}
+		if seen[name] {
+			return nil, bad("duplicate variable name %q", name)
+		}
+		seen[name] = true
+		if lit.Len() > 0 {
+			parts = append(parts, patternPart{lit: lit.String()})
+			lit.Reset()
+		}
+		parts = append(parts, patternPart{name: name, regex: re, isVar: true})
+		i = end
+	}
+	if lit.Len() > 0 {
+		parts = append(parts, patternPart{lit: lit.String()})
+	}
+	return parts, nil
+}
+
+func validVarName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return s != ""
+}
+
+// compileRoute parses and compiles a pattern into an unregistered Route.
+func compileRoute(p string) (*Route, error) {
+	parts, err := parsePattern(p)
+	if err != nil {
+		return nil, err
+	}
+	r := &Route{pattern: p}
+	if len(parts) == 1 && !parts[0].isVar {
+		r.kind, r.literal, r.matcher = kindLiteral, requotePath(p), MatcherStatic
+		r.segs = splitLiteralSegments(p)
+		return r, nil
+	}
+	var re strings.Builder
+	re.WriteString(`^(?:`)
+	prefixDone := false
+	for _, pt := range parts {
+		if !pt.isVar {
+			q := requotePath(pt.lit)
+			re.WriteString(regexp.QuoteMeta(q))
+			if !prefixDone {
+				r.prefix += q
+			}
+			continue
+		}
+		prefixDone = true
+		r.vars = append(r.vars, pt.name)
+		fmt.Fprintf(&re, `(?P<%s>%s)`, pt.name, pt.regex)
+		if regexCanMatchByte(pt.regex, '/') {
+			r.slashOK = true
+		}
+	}
+	re.WriteString(`)$`)
+	r.re, err = regexp.Compile(re.String())
+	if err != nil {
+		return nil, fmt.Errorf("aioweb: invalid route pattern %q: bad pattern %q: %v", p, re.String(), err)
+	}
+	r.kind, r.matcher = kindRegex, MatcherRegex
+	if segs, ok := segmentForm(parts); ok {
+		r.kind, r.segs, r.matcher = kindSegments, segs, MatcherServeMux
+	}
+	return r, nil
+}
+
+// segmentForm reports whether every '/'-separated segment of the pattern is a
+// canonical literal or exactly one default-regex variable, the shape a
+// ServeMux pattern expresses with the same meaning.
+func segmentForm(parts []patternPart) ([]segment, bool) {
+	var b strings.Builder
+	for _, pt := range parts {
+		if !pt.isVar {
+			b.WriteString(pt.lit)
+		} else if pt.regex == DefaultVarRegex {
+			b.WriteByte(0)
+		} else {
+			return nil, false
+		}
+	}
+	var segs []segment
+	for _, s := range strings.Split(b.String()[1:], "/") {
+		switch {
+		case s == "\x00":
+			segs = append(segs, segment{isVar: true})
+		case s == "" || strings.IndexByte(s, 0) >= 0 || !muxSafeLiteral(s):
+			// empty segment ("//", trailing '/': ServeMux would redirect),
+			// a partial-segment variable, or a literal needing escapes
+			return nil, false
+		default:
+			segs = append(segs, segment{lit: s})
+		}
+	}
+	return segs, true
+}
+
+// muxSafeLiteral reports whether s needs no escaping in a path and holds
+// nothing a ServeMux pattern treats specially.
+func muxSafeLiteral(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`%{}?#"<>\^|[]`+"`", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func splitLiteralSegments(p string) []segment {
+	var segs []segment
+	for _, s := range strings.Split(p[1:], "/") {
+		segs = append(segs, segment{lit: s})
+	}
+	return segs
+}
+
+// regexCanMatchByte conservatively reports whether the regex can match c.
+func regexCanMatchByte(re string, c rune) bool {
+	t, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return true
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(t *syntax.Regexp) bool {
+		switch t.Op {
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			return true
+		case syntax.OpLiteral:
+			for _, r := range t.Rune {
+				if r == c || t.Flags&syntax.FoldCase != 0 {
+					return true
+				}
+			}
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(t.Rune); i += 2 {
+				if t.Rune[i] <= c && c <= t.Rune[i+1] {
+					return true
+				}
+			}
+		}
+		for _, s := range t.Sub {
+			if walk(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(t)
+}
+
+// requotePath percent-encodes what must be encoded in a URL path and keeps
+// valid %XX escapes, as aiohttp requotes static route paths.
+func requotePath(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
+			if b != nil {
+				b = append(b, s[i:i+3]...)
+			}
+			i += 2
+			continue
+		}
+		if pathSafeByte(c) {
+			if b != nil {
+				b = append(b, c)
+			}
+			continue
+		}
+		if b == nil {
+			b = append(make([]byte, 0, len(s)+8), s[:i]...)
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+func pathSafeByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@/", c) >= 0
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// unquote decodes a matched raw value; invalid escapes are kept literally.
+func unquote(s string) string {
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// matchRaw tests the route against a raw (escaped) request path, the slow
+// and exact form of matching. It returns the match info (nil for none).
+func (r *Route) matchRaw(raw string) (map[string]string, bool) {
+	if r.kind == kindLiteral {
+		return nil, raw == r.literal
+	}
+	if !strings.HasPrefix(raw, r.prefix) {
+		return nil, false
+	}
+	m := r.re.FindStringSubmatchIndex(raw)
+	if m == nil {
+		return nil, false
+	}
+	info := make(map[string]string, len(r.vars))
+	for _, v := range r.vars {
+		i := r.re.SubexpIndex(v)
+		if m[2*i] >= 0 {
+			info[v] = unquote(raw[m[2*i]:m[2*i+1]])
+		}
+	}
+	return info, true
+}
+
+// matchSegs tests a segment-form route against a decoded, canonical path.
+func (r *Route) matchSegs(p string) bool {
+	if len(p) == 0 || p[0] != '/' {
+		return false
+	}
+	p = p[1:]
+	for i, s := range r.segs {
+		var seg string
+		if i == len(r.segs)-1 {
+			seg, p = p, ""
+			if strings.IndexByte(seg, '/') >= 0 {
+				return false
+			}
+		} else {
+			j := strings.IndexByte(p, '/')
+			if j < 0 {
+				return false
+			}
+			seg, p = p[:j], p[j+1:]
+		}
+		if s.isVar {
+			if seg == "" {
+				return false
+			}
+		} else if seg != s.lit {
+			return false
+		}
+	}
+	return true
+}
+
+// segValues extracts a segment-form route's values from a decoded path.
+func (r *Route) segValues(p string) map[string]string {
+	info := make(map[string]string, len(r.vars))
+	parts := strings.SplitN(p[1:], "/", len(r.segs))
+	v := 0
+	for i, s := range r.segs {
+		if s.isVar {
+			info[r.vars[v]] = parts[i]
+			v++
+		}
+	}
+	return info
+}
+
+// staticEntry answers an exact request path: every route whose pattern
+// matches that path, in registration order, with their match infos.
+type staticEntry struct {
+	routes []*Route
+	infos  []map[string]string
+	allow  string
+}
+
+// muxGroup is what the ServeMux dispatches to for one pattern shape: the
+// candidate routes that may match a path of that shape, in registration order.
+type muxGroup struct {
+	rt       *Router
+	shape    string
+	vars     []string // wildcard names as registered in the ServeMux
+	segRoute *Route   // first route of this shape
+	cands    []cand
+	fallback bool // the catch-all "/" group
+}
+
+type cand struct {
+	r     *Route
+	exact bool // same shape as the group: matches without testing
+}
+
+// freeze builds the matchers. It is called once, before the first request.
+func (rt *Router) freeze(app *Application) {
+	rt.frozen, rt.app = true, app
+	rt.static = map[string]*staticEntry{}
+	rt.groups = map[string]*muxGroup{}
+	rt.mux = http.NewServeMux()
+
+	// Exact map: for each canonical static path, every route matching it.
+	for _, r := range rt.routes {
+		if r.kind != kindLiteral {
+			continue
+		}
+		key, err := url.PathUnescape(r.literal)
+		if err != nil || escapePath(key) != r.literal {
+			r.matcher = MatcherRegex // non-canonical: only raw requests match
+			rt.fallback = append(rt.fallback, r)
+			continue
+		}
+		if _, done := rt.static[key]; done {
+			continue
+		}
+		e := &staticEntry{}
+		var methods []string
+		for _, o := range rt.routes {
+			if info, ok := o.matchRaw(r.literal); ok {
+				e.routes = append(e.routes, o)
+				e.infos = append(e.infos, info)
+				methods = append(methods, o.method)
+			}
+		}
+		e.allow = allowHeader(methods)
+		rt.static[key] = e
+	}
+
+	// ServeMux groups, one per shape, registered in route order.
+	var order []*muxGroup
+	for _, r := range rt.routes {
+		if r.kind != kindSegments {
+			if r.kind == kindRegex {
+				rt.fallback = append(rt.fallback, r)
+			}
+			continue
+		}
+		shape := segShape(r.segs)
+		if g := rt.groups[shape]; g != nil {
+			r.group = g
+			continue
+		}
+		g := &muxGroup{rt: rt, shape: shape, vars: r.vars, segRoute: r}
+		if registerMux(rt.mux, muxPattern(r.segs, r.vars), g) {
+			rt.groups[shape] = g
+			r.group = g
+			order = append(order, g)
+		} else {
+			r.matcher = MatcherRegex // ServeMux refuses the pattern: fall back
+			r.kind = kindRegex
+			rt.fallback = append(rt.fallback, r)
+		}
+	}
+	for _, r := range rt.routes {
+		if r.kind == kindSegments && r.group == nil {
+			r.group = rt.groups[segShape(r.segs)]
+		}
+	}
+	sort.SliceStable(rt.fallback, func(i, j int) bool { return rt.indexOf(rt.fallback[i]) < rt.indexOf(rt.fallback[j]) })
+	for _, g := range order {
+		for _, o := range rt.routes {
+			if o.group == g {
+				g.cands = append(g.cands, cand{r: o, exact: true})
+			} else if overlaps(o, g.segRoute) {
+				g.cands = append(g.cands, cand{r: o})
+			}
+		}
+	}
+	catch := &muxGroup{rt: rt, fallback: true}
+	for _, o := range rt.fallback {
+		catch.cands = append(catch.cands, cand{r: o})
+	}
+	rt.mux.Handle("/", catch)
+	rt.groups[""] = catch
+}
+
+func (rt *Router) indexOf(r *Route) int {
+	for i, o := range rt.routes {
+		if o == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func registerMux(mux *http.ServeMux, pattern string, h http.Handler) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	mux.Handle(pattern, h)
+	return true
+}
+
+func segShape(segs []segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteByte('/')
+		if s.isVar {
+			b.WriteString("{}")
+		} else {
+			b.WriteString(s.lit)
+		}
+	}
+	return b.String()
+}
+
+func muxPattern(segs []segment, vars []string) string {
+	var b strings.Builder
+	v := 0
+	for _, s := range segs {
+		b.WriteByte('/')
+		if s.isVar {
+			b.WriteString("{" + vars[v] + "}")
+			v++
+		} else {
+			b.WriteString(s.lit)
+		}
+	}
+	return b.String()
+}
+
+// overlaps conservatively reports whether route o can match some path that
+// the segment-form route g matches.
+func overlaps(o, g *Route) bool {
+	switch o.kind {
+	case kindLiteral:
+		key, err := url.PathUnescape(o.literal)
+		return err != nil || g.matchSegs(key)
+	case kindSegments:
+		if len(o.segs) != len(g.segs) {
+			return false
+		}
+		for i := range o.segs {
+			a, b := o.segs[i], g.segs[i]
+			if !a.isVar && !b.isVar && a.lit != b.lit {
+				return false
+			}
+		}
+		return true
+	}
+	// regex: compare literal prefixes, then segment counts when no
+	// variable can span a '/'.
+	gp := muxPattern(g.segs, g.vars)
+	if i := strings.IndexByte(gp, '{'); i >= 0 {
+		gp = gp[:i]
+	}
+	if !strings.HasPrefix(o.prefix, gp) && !strings.HasPrefix(gp, o.prefix) {
+		return false
+	}
+	if !o.slashOK && strings.Count(litText(o.pattern), "/") != len(g.segs) {
+		return false
+	}
+	return true
+}
+
+// litText returns the pattern with variable tokens removed.
+func litText(p string) string {
+	parts, _ := parsePattern(p)
+	var b strings.Builder
+	for _, pt := range parts {
+		b.WriteString(pt.lit)
+	}
+	return b.String()
+}
+
+func escapePath(s string) string { return (&url.URL{Path: s}).EscapedPath() }
+
+// allowHeader builds aiohttp's Allow value: unique methods, sorted, joined
+// by ',' with no space; '*' is never listed.
+func allowHeader(methods []string) string {
+	var ms []string
+	for _, m := range methods {
+		if m == MethodAny {
+			continue
+		}
+		dup := false
+		for _, x := range ms {
+			dup = dup || x == m
+		}
+		if !dup {
+			ms = append(ms, m)
+		}
+	}
+	sort.Strings(ms)
+	return strings.Join(ms, ",")
+}
+
+// resolution is the result of routing one request.
+type resolution struct {
+	route *Route
+	info  map[string]string
+	allow string // set for 405
+	// fromMux: the ServeMux matched the route's own pattern, so
+	// r.PathValue already answers for its variables
+	fromMux bool
+}
+
+// resolve routes r; for a canonical clean path it may hand r to the
+// ServeMux, which calls back into serveGroup, so it serves the request itself.
+func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if r.URL.RawPath == "" && r.Method != http.MethodConnect && isCleanPath(p) {
+		if e := rt.static[p]; e != nil {
+			rt.app.dispatch(w, r, e.resolve(r.Method))
+			return
+		}
+		rt.mux.ServeHTTP(w, r)
+		return
+	}
+	rt.app.dispatch(w, r, rt.resolveSlow(r.Method, r.URL.EscapedPath()))
+}
+
+func (e *staticEntry) resolve(method string) resolution {
+	for i, rr := range e.routes {
+		if rr.method == method || rr.method == MethodAny {
+			info := e.infos[i]
+			if len(info) > 0 {
+				c := make(map[string]string, len(info))
+				for k, v := range info {
+					c[k] = v
+				}
+				info = c
+			}
+			return resolution{route: rr, info: info}
+		}
+	}
+	return resolution{allow: e.allow}
+}
+
+// ServeHTTP is called by the ServeMux for a request of this group's shape.
+func (g *muxGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.rt.app.dispatch(w, r, g.resolve(r))
+}
+
+func (g *muxGroup) resolve(r *http.Request) resolution {
+	method, p := r.Method, r.URL.Path
+	var raw string
+	pending := false
+	for _, c := range g.cands {
+		if c.r.method != method && c.r.method != MethodAny {
+			pending = true
+			continue
+		}
+		if c.exact {
+			info := make(map[string]string, len(g.vars))
+			for i, v := range g.vars {
+				info[c.r.vars[i]] = r.PathValue(v)
+			}
+			return resolution{route: c.r, info: info, fromMux: sameNames(c.r.vars, g.vars)}
+		}
+		if raw == "" {
+			raw = r.URL.EscapedPath()
+		}
+		if info, ok := c.r.matchFast(p, raw); ok {
+			return resolution{route: c.r, info: info}
+		}
+	}
+	if !pending {
+		return resolution{}
+	}
+	if raw == "" {
+		raw = r.URL.EscapedPath()
+	}
+	var methods []string
+	for _, c := range g.cands {
+		if c.exact {
+			methods = append(methods, c.r.method)
+		} else if _, ok := c.r.matchFast(p, raw); ok {
+			methods = append(methods, c.r.method)
+		}
+	}
+	return resolution{allow: allowHeader(methods)}
+}
+
+// matchFast matches a route against a canonical request path, given both
+// decoded (p) and raw forms.
+func (r *Route) matchFast(p, raw string) (map[string]string, bool) {
+	switch r.kind {
+	case kindSegments:
+		if r.matchSegs(p) {
+			return r.segValues(p), true
+		}
+		return nil, false
+	}
+	return r.matchRaw(raw)
+}
+
+// resolveSlow scans every route in order against the raw path: used for
+// paths the ServeMux would clean or redirect, and non-canonical encodings.
+func (rt *Router) resolveSlow(method, raw string) resolution {
+	var methods []string
+	for _, rr := range rt.routes {
+		info, ok := rr.matchRaw(raw)
+		if !ok {
+			continue
+		}
+		if rr.method == method || rr.method == MethodAny {
+			return resolution{route: rr, info: info}
+		}
+		methods = append(methods, rr.method)
+	}
+	if methods == nil {
+		return resolution{}
+	}
+	return resolution{allow: allowHeader(methods)}
+}
+
+// isCleanPath reports whether ServeMux would leave p unchanged.
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return true
+	}
+	c := path.Clean(p)
+	if p[len(p)-1] == '/' && c != "/" {
+		c += "/"
+	}
+	return c == p
+}
+
+func sameNames(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
