@@ -5,13 +5,17 @@
 
 package aioweb
 
-import "fmt"
+import (
+	"fmt"
+	"net/http"
+)
 
 // Middleware is aiohttp's middleware factory: given the application and the
 // next handler it returns the handler that wraps it. The first middleware
 // passed to WithMiddlewares is the outermost. A middleware may call the
 // inner handler, answer by itself (say, HTTPForbidden), or turn errors the
-// handler returns into responses. Route errors (404, 405) reach middlewares
+// handler returns into responses; a handler's panic reaches them as an error
+// too (a *PanicError, or the panicked *HTTPException). Route errors (404, 405) reach middlewares
 // as *HTTPException errors, so a middleware can render its own 404 page.
 //
 // aiohttp 0.15 ran the factories on every request; aioweb runs each factory
@@ -42,6 +46,23 @@ func chain(app *Application, h Handler, mws []Middleware) (Handler, error) {
 	return h, nil
 }
 
+// recoverHandler turns a panic in h into the error it returns, so that
+// middlewares see a panicked HTTPException (aiohttp's raise) as an error,
+// just like a returned one. http.ErrAbortHandler still aborts.
+func recoverHandler(h Handler) Handler {
+	return func(req *Request) (resp Resp, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				resp, err = nil, panicError(v)
+			}
+		}()
+		return h(req)
+	}
+}
+
 // systemHandler is the handler of 404/405 "system routes": it raises the
 // routing error so that middlewares see it, as aiohttp does.
 func systemHandler(req *Request) (Resp, error) { return nil, req.routeErr }
@@ -53,7 +74,7 @@ func (a *Application) buildChains() error {
 		return err
 	}
 	for _, r := range a.Router.routes {
-		if r.chain, err = chain(a, r.handler, a.middlewares); err != nil {
+		if r.chain, err = chain(a, recoverHandler(r.handler), a.middlewares); err != nil {
 			return fmt.Errorf("%w (route %s %s)", err, r.method, r.pattern)
 		}
 	}

@@ -1,0 +1,214 @@
+// server_test.go tests the server side of the core: panics under load,
+// error logging, RunApp's start and graceful shutdown, lifecycle hooks, and
+// mounting the Application inside another net/http router.
+
+package aioweb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestPanicsUnderLoad(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/n/{i:\\d+}", func(req *Request) (Resp, error) {
+		var i int
+		fmt.Sscan(req.MatchInfo["i"], &i)
+		if i%10 == 0 {
+			panic(fmt.Sprintf("handler %d panics", i))
+		}
+		return &Response{Text: req.MatchInfo["i"]}, nil
+	})
+	url := serveURL(t, app)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var wg sync.WaitGroup
+	var ok, failed atomic.Int64
+	sem := make(chan struct{}, 64)
+	for i := 0; i < 1000; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			resp, err := client.Get(fmt.Sprintf("%s/n/%d", url, i))
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			switch {
+			case i%10 == 0 && resp.StatusCode == 500 && string(b) == internalErrorBody:
+				failed.Add(1)
+			case i%10 != 0 && resp.StatusCode == 200 && string(b) == fmt.Sprint(i):
+				ok.Add(1)
+			default:
+				t.Errorf("request %d: %d %q", i, resp.StatusCode, b)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if ok.Load() != 900 || failed.Load() != 100 {
+		t.Errorf("ok %d, 500s %d; want 900 and 100", ok.Load(), failed.Load())
+	}
+	if got := rawDo(t, strings.TrimPrefix(url, "http://"), "GET", "/n/7"); got.Status != 200 {
+		t.Errorf("server not serving after the panics: %d", got.Status)
+	}
+}
+
+func TestErrorsAreLoggedWithoutLeakingDetail(t *testing.T) {
+	logger, buf := bufferLogger()
+	app := NewApplication(WithLogger(logger))
+	app.Router.AddRoute("GET", "/err", func(*Request) (Resp, error) { return nil, errors.New("db password wrong") })
+	app.Router.AddRoute("GET", "/panic", func(*Request) (Resp, error) { panic("secret state") })
+	addr := serve(t, app)
+	for _, p := range []string{"/err", "/panic"} {
+		got := rawDo(t, addr, "GET", p)
+		if got.Status != 500 || got.Body != internalErrorBody {
+			t.Errorf("%s: %d %q", p, got.Status, got.Body)
+		}
+	}
+	log := buf.String()
+	for _, want := range []string{"db password wrong", "panic: secret state", "stack=", "server_test.go", "path=/panic"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestRunAppServesAndDrains(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var order []string
+	var mu sync.Mutex
+	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/slow", func(req *Request) (Resp, error) {
+		close(started)
+		<-release
+		return &Response{Text: "finished"}, nil
+	})
+	app.OnShutdown(func(context.Context) error { note("shutdown1"); return nil })
+	app.OnShutdown(func(context.Context) error { note("shutdown2"); return errors.New("hook failed") })
+	app.OnCleanup(func(context.Context) error { note("cleanup1"); return nil })
+	app.OnCleanup(func(context.Context) error { note("cleanup2"); return nil })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(&out), WithShutdownTimeout(5*time.Second)) }()
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel() // like SIGINT while a request is in flight
+	select {
+	case <-app.Closing():
+	case <-time.After(5 * time.Second):
+		t.Fatal("Closing not closed")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("still accepting connections during shutdown")
+	}
+	close(release)
+	if b := <-got; b != "finished" {
+		t.Errorf("in-flight request got %q", b)
+	}
+	err = <-done
+	if err == nil || !strings.Contains(err.Error(), "hook failed") {
+		t.Errorf("RunApp returned %v; want the hook error", err)
+	}
+	if want := "serving on " + ln.Addr().String() + "\n"; out.String() != want {
+		t.Errorf("printed %q, want %q", out.String(), want)
+	}
+	if s := strings.Join(order, ","); s != "shutdown1,shutdown2,cleanup2,cleanup1" {
+		t.Errorf("hooks ran %s", s)
+	}
+}
+
+func TestRunAppDrainTimeout(t *testing.T) {
+	app := NewApplication()
+	block := make(chan struct{})
+	defer close(block)
+	started := make(chan struct{})
+	app.Router.AddRoute("GET", "/stuck", func(req *Request) (Resp, error) {
+		close(started)
+		select {
+		case <-block:
+		case <-req.Context().Done():
+		}
+		return &Response{}, nil
+	})
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(200*time.Millisecond))
+	}()
+	go http.Get("http://" + ln.Addr().String() + "/stuck")
+	<-started
+	t0 := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("RunApp reported a clean shutdown with a stuck handler")
+		}
+		if d := time.Since(t0); d > 3*time.Second {
+			t.Errorf("shutdown took %v with a 200ms drain timeout", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunApp did not return after its drain timeout")
+	}
+}
+
+func TestMountedUnderStripPrefix(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/greet/{name}", func(req *Request) (Resp, error) {
+		return &Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", app))
+	mux.HandleFunc("/other", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "other") })
+	srv := serveHandler(t, mux)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{"GET", "/api/greet/bob", 200, "Hello, bob"},
+		{"GET", "/api/greet/a%20b", 200, "Hello, a b"},
+		{"POST", "/api/greet/bob", 405, "405: Method Not Allowed"},
+		{"GET", "/api/nope", 404, "404: Not Found"},
+		{"GET", "/other", 200, "other"},
+	} {
+		got := rawDo(t, srv, c.method, c.path)
+		if got.Status != c.status || got.Body != c.body {
+			t.Errorf("%s %s: %d %q", c.method, c.path, got.Status, got.Body)
+		}
+	}
+}
