@@ -191,7 +191,7 @@ func TestStreamResponse(t *testing.T) {
 			return nil, err
 		}
 		errs <- s.SetHeader("X-Late", "1") // ErrAlreadyPrepared
-		errs <- s.SetStatus(500)            // ErrAlreadyPrepared
+		errs <- s.SetStatus(500)           // ErrAlreadyPrepared
 		s.Write([]byte("abc"))
 		s.Write(nil)
 		s.Write([]byte("defg"))

@@ -110,7 +110,9 @@ func TestRunAppServesAndDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(&out), WithShutdownTimeout(5*time.Second)) }()
+	go func() {
+		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(&out), WithShutdownTimeout(5*time.Second))
+	}()
 
 	got := make(chan string, 1)
 	go func() {
