@@ -1,0 +1,167 @@
+// doc.go owns the package documentation: the tour of aiohttp's "HTTP Server
+// Usage" page in Go, how aioweb maps onto net/http, and the deliberate
+// differences from aiohttp.
+
+/*
+Package aioweb is aiohttp.web's server API in Go: a thin, fast adapter over
+net/http. It keeps aiohttp's shapes (Application, Router.AddRoute,
+Request.MatchInfo, Response, the HTTPException hierarchy, middleware
+factories, Expect handlers, file uploads, WebSocketResponse) and gives back an
+http.Handler that mounts anywhere net/http handlers go.
+
+# Run a simple web server
+
+A handler takes the *Request and returns the response, or an error:
+
+	func hello(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Body: []byte("Hello, world")}, nil
+	}
+
+Register it on an Application's router with a method and a path, then serve:
+
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/", hello)
+	log.Fatal(aioweb.RunApp(app, ":8080")) // prints "serving on [::]:8080"
+
+RunApp runs an http.Server with safe timeouts (see NewServer) until SIGINT or
+SIGTERM, then stops accepting, runs the Application's OnShutdown hooks,
+drains in-flight requests for a bounded time and runs the OnCleanup hooks.
+Because *Application is an http.Handler you may instead serve it yourself or
+mount it:
+
+	http.Handle("/api/", http.StripPrefix("/api", app))
+
+# Handlers
+
+A Handler is func(*Request) (Resp, error). Functions and method values both
+work, so logically coupled handlers can live on a struct:
+
+	h := &Handler{}
+	app.Router.AddRoute("GET", "/intro", h.HandleIntro)
+	app.Router.AddRoute("GET", "/greet/{name}", h.HandleGreeting)
+
+The response is a *Response (Text or Body, Status, Headers, ContentType,
+Charset), JSONResponse(v), a *StreamResponse (Prepare, then Write), a
+*WebSocketResponse, or an *HTTPException.
+
+# Variable routes
+
+'{name}' matches one path segment (the default regex [^{}/]+) and
+'{name:regex}' matches a regular expression, which may contain braces
+('{year:\d{4}}') and may span segments ('{tail:.+}'). Variables may share a
+segment with text ('/file/{name}.html', '/{a}-{b}'). The decoded values are in
+req.MatchInfo, and also in the underlying request's PathValue.
+
+	app.Router.AddRoute("GET", `/{name:\d+}`, variableHandler)
+	// in the handler: req.MatchInfo["name"]
+
+Routes are tried in registration order and the first whose path and method
+match wins, as in aiohttp: with '/{name}' registered before '/intro', a GET
+for /intro goes to '/{name}'. A path that matches but for the method gives 405
+with aiohttp's Allow header ("GET,POST": sorted, no spaces); nothing matching
+gives 404. HEAD is not implied by GET: register it (or use "*" for any
+method). Paths are matched as sent, percent-encoded, like aiohttp 3.8: they are
+never cleaned ('/a//b' and '/a/../b' do not reach '/a/b'), '/a' and '/a/'
+differ, and '%2F' stays inside one variable ('/v/a%2Fb' gives name "a/b").
+
+Registration panics on a programmer error, as http.ServeMux.Handle does: a
+pattern without a leading '/', unbalanced braces, a bad or unsupported regex
+(Go's RE2 has no backreferences or lookaround), a duplicate or empty variable
+name, an invalid method, a duplicate route name, or registering after the
+application started serving.
+
+# How routing maps onto net/http
+
+Each route is served by the cheapest matcher that keeps aiohttp's meaning
+(Route.Matcher tells which):
+
+  - static paths ("/users/list") by an exact-match map;
+  - patterns whose every segment is a literal or a whole default '{name}'
+    ("/users/{id}/repos") by a Go 1.22 http.ServeMux pattern;
+  - everything else (regexes, partial segments, trailing slashes, patterns
+    ServeMux refuses to register beside others) by a regex fallback matcher.
+
+ServeMux alone would pick the most specific pattern, clean paths with
+redirects and panic on conflicting patterns. aioweb hides all three: it
+registers one ServeMux pattern per shape, computes at startup which other
+routes may match the same paths, and checks those in registration order, so
+the first registered route still wins; paths that ServeMux would clean or
+redirect, and non-canonical encodings, go to an exact scan instead. Requests
+that ServeMux answers cost about what ServeMux costs.
+
+# Custom conditions
+
+The router matches only method and path. A second routing layer is a plain
+handler; the Accept chooser of aiohttp's docs:
+
+	func (c *AcceptChooser) DoRoute(req *aioweb.Request) (aioweb.Resp, error) {
+		for _, accept := range req.Header.Values("Accept") {
+			if acceptor, ok := c.accepts[accept]; ok {
+				return acceptor(req)
+			}
+		}
+		return nil, aioweb.HTTPNotAcceptable()
+	}
+
+# Expect header
+
+A route may have an ExpectHandler (WithExpectHandler), run for requests with
+an Expect header after routing and before the middlewares and the handler,
+before the body is read. It returns (nil, nil) to go on, or a response or an
+HTTPException to answer at once without reading the body. See ExpectHandler.
+
+# Exceptions
+
+Every aiohttp exception class has a constructor: HTTPOk ... HTTPNotFound,
+HTTPFound(location), HTTPMethodNotAllowed(method, allowed) ...
+HTTPVersionNotSupported, plus the classes aiohttp 3 added. They take aiohttp's
+options (WithHeaders, WithReason, WithText, WithBody, WithContentType). An
+*HTTPException is a Response and an error, so these are the same:
+
+	return aioweb.HTTPFound("/redirect"), nil   // returned
+	return nil, aioweb.HTTPFound("/redirect")   // raised
+	panic(aioweb.HTTPFound("/redirect"))         // raised, Python style
+
+errors.As finds an exception inside wrapped errors; IsRedirection,
+IsClientError and friends give the category. Any other error or panic gives a
+500 with no internal detail, logged through the Application's slog.Logger with
+the stack, and the server keeps serving.
+
+# Middlewares
+
+A Middleware is aiohttp 0.15's factory: given the app and the next handler it
+returns a handler. The first one given to WithMiddlewares is the outermost.
+Route errors (404, 405) and panics reach middlewares as errors, so a
+middleware can render its own 404 page, answer by itself (say, 403), or turn
+errors into responses. MiddlewareFunc adapts aiohttp 3's new-style
+func(req, handler).
+
+# Deliberate differences from aiohttp
+
+  - Factories run once per route when the application freezes (first request,
+    MakeHandler or RunApp), not once per request as in aiohttp 0.15: building
+    closures per request would cost allocations for nothing.
+  - net/http always sends the standard reason phrase on the status line;
+    Reason only changes an exception's default body ("404: Nope").
+  - Header names go out canonicalised ("Content-Type"); there is no Server
+    header and no explicit "Connection: keep-alive" (HTTP/1.1 implies it).
+  - net/http answers malformed requests (invalid percent-escapes, bad request
+    lines) with 400 before any handler runs; aiohttp 0.15 kept invalid escapes
+    literally. Lower-case methods are upper-cased and any token method is
+    routed, as aiohttp 0.15 did (aiohttp 3.8's C parser answers 400).
+  - HEAD, 204 and 304 responses never carry a body (aiohttp 0.15 sent one), and
+    204/304 carry no Content-Length or Content-Type, as in aiohttp 3.
+  - A body without a content type is sent as application/octet-stream (aiohttp
+    3), never content-sniffed.
+  - Undecodable text and malformed JSON bodies are 400, not 500; a charset Go
+    cannot decode is 415. Bodies are limited (WithClientMaxSize, 1 MiB by
+    default, 413 beyond, as aiohttp 3's client_max_size).
+  - An error after a StreamResponse sent its headers aborts the connection (as
+    aiohttp 3) instead of writing a second response.
+  - Query keeps blank values ("?x=" gives x=""), as aiohttp 3.
+  - Go's regexp (RE2) has no backreferences or lookaround, and '$' never
+    matches before a trailing newline.
+  - aioweb relies on Go 1.22 ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
+    supported.
+*/
+package aioweb

@@ -1,0 +1,284 @@
+// example_test.go holds one runnable example per section of aiohttp's "HTTP
+// Server Usage" page; each starts a real server, makes real requests and
+// prints what comes back.
+
+package aioweb_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/aioweb/aioweb"
+)
+
+// get requests url and prints the status and body.
+func get(url string, header ...string) {
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Printf("%d %s\n", resp.StatusCode, strings.TrimSpace(string(b)))
+}
+
+// Run a simple web server: a handler, an Application, a route, a server.
+// In a program, aioweb.RunApp(app, ":8080") serves until Ctrl-C; here an
+// httptest.Server does.
+func Example() {
+	hello := func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Body: []byte("Hello, world")}, nil
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/", hello)
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/")
+	// Output: 200 Hello, world
+}
+
+// Variable routes: '{name}' matches one path segment, and the handler reads
+// it from MatchInfo.
+func ExampleRouter_AddRoute_variable() {
+	variableHandler := func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/a/{name}/c", variableHandler)
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/a/b/c")
+	get(srv.URL + "/a/1/c")
+	get(srv.URL + "/a/b%20c/c")
+	// Output:
+	// 200 Hello, b
+	// 200 Hello, 1
+	// 200 Hello, b c
+}
+
+// Regex routes: '{name:regex}'; the default regex is [^{}/]+. The first
+// registered route that matches wins, as in aiohttp.
+func ExampleRouter_AddRoute_regex() {
+	variableHandler := func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", `/{name:\d+}`, variableHandler)
+	app.Router.AddRoute("GET", `/year/{name:\d{4}}`, variableHandler)
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/42")
+	get(srv.URL + "/year/2015")
+	get(srv.URL + "/abc")
+	// Output:
+	// 200 Hello, 42
+	// 200 Hello, 2015
+	// 404 404: Not Found
+}
+
+// Handler groups logically coupled handlers; its methods are handlers.
+type Handler struct{ greeting string }
+
+func (h *Handler) HandleIntro(req *aioweb.Request) (aioweb.Resp, error) {
+	return &aioweb.Response{Body: []byte("Hello, world")}, nil
+}
+
+func (h *Handler) HandleGreeting(req *aioweb.Request) (aioweb.Resp, error) {
+	name, ok := req.MatchInfo["name"]
+	if !ok {
+		name = "Anonymous"
+	}
+	return &aioweb.Response{Text: h.greeting + ", " + name}, nil
+}
+
+// Handlers may be methods: register method values.
+func ExampleHandler_methods() {
+	handler := &Handler{greeting: "Hello"}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/intro", handler.HandleIntro)
+	app.Router.AddRoute("GET", "/greet/{name}", handler.HandleGreeting)
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/intro")
+	get(srv.URL + "/greet/bob")
+	// Output:
+	// 200 Hello, world
+	// 200 Hello, bob
+}
+
+// AcceptChooser is the seed's second routing layer, on the Accept header.
+type AcceptChooser struct{ accepts map[string]aioweb.Handler }
+
+func (c *AcceptChooser) DoRoute(req *aioweb.Request) (aioweb.Resp, error) {
+	for _, accept := range req.Header.Values("Accept") {
+		if acceptor, ok := c.accepts[accept]; ok {
+			return acceptor(req)
+		}
+	}
+	return nil, aioweb.HTTPNotAcceptable()
+}
+
+func (c *AcceptChooser) RegAcceptor(accept string, handler aioweb.Handler) {
+	c.accepts[accept] = handler
+}
+
+// Custom conditions for routes lookup: a second routing layer by hand.
+func Example_customConditions() {
+	handleJSON := func(req *aioweb.Request) (aioweb.Resp, error) {
+		return aioweb.JSONResponse(map[string]string{"hello": "world"})
+	}
+	handleXML := func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "<hello>world</hello>", ContentType: "application/xml"}, nil
+	}
+	chooser := &AcceptChooser{accepts: map[string]aioweb.Handler{}}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/", chooser.DoRoute)
+	chooser.RegAcceptor("application/json", handleJSON)
+	chooser.RegAcceptor("application/xml", handleXML)
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL+"/", "Accept", "application/json")
+	get(srv.URL+"/", "Accept", "application/xml")
+	get(srv.URL+"/", "Accept", "text/html")
+	// Output:
+	// 200 {"hello":"world"}
+	// 200 <hello>world</hello>
+	// 406 406: Not Acceptable
+}
+
+// Exceptions: an HTTPException is a response and an error. Returning it,
+// returning it as the error ("raise") and panicking with it are the same.
+func ExampleHTTPFound() {
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/returned", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return aioweb.HTTPFound("/redirect"), nil
+	})
+	app.Router.AddRoute("GET", "/raised", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return nil, aioweb.HTTPFound("/redirect")
+	})
+	app.Router.AddRoute("GET", "/panicked", func(req *aioweb.Request) (aioweb.Resp, error) {
+		panic(aioweb.HTTPFound("/redirect"))
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	for _, p := range []string{"/returned", "/raised", "/panicked"} {
+		resp, _ := http.DefaultTransport.RoundTrip(must(http.NewRequest("GET", srv.URL+p, nil)))
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode, resp.Header.Get("Location"), string(b))
+	}
+	// Output:
+	// 302 /redirect 302: Found
+	// 302 /redirect 302: Found
+	// 302 /redirect 302: Found
+}
+
+func must(r *http.Request, err error) *http.Request {
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// Every exception takes aiohttp's options; errors.As finds one inside a
+// wrapped error, and its category is visible.
+func ExampleHTTPException() {
+	err := fmt.Errorf("loading user: %w", aioweb.HTTPNotFound(aioweb.WithText("no such user")))
+	var exc *aioweb.HTTPException
+	if errors.As(err, &exc) {
+		fmt.Println(exc.Status, exc.Text, exc.IsClientError(), exc.IsServerError())
+	}
+	fmt.Println(aioweb.HTTPMethodNotAllowed("DELETE", []string{"POST", "GET"}).Headers.Get("Allow"))
+	fmt.Println(aioweb.HTTPFound("/x\r\nSet-Cookie: a").Validate())
+	// Output:
+	// 404 no such user true false
+	// GET,POST
+	// aioweb: redirect location "/x\r\nSet-Cookie: a" contains CR or LF
+}
+
+// Middlewares are factories: given the app and the next handler they return
+// a handler. The first listed is the outermost. Route errors (404, 405)
+// travel through them as *HTTPException errors.
+func ExampleWithMiddlewares() {
+	middlewareFactory := func(app *aioweb.Application, handler aioweb.Handler) (aioweb.Handler, error) {
+		return func(req *aioweb.Request) (aioweb.Resp, error) {
+			resp, err := handler(req)
+			var exc *aioweb.HTTPException
+			if errors.As(err, &exc) && exc.Status == http.StatusNotFound {
+				return &aioweb.Response{Status: 404, Text: "nothing at " + req.Path}, nil
+			}
+			return resp, err
+		}, nil
+	}
+	forbidAdmin := aioweb.MiddlewareFunc(func(req *aioweb.Request, handler aioweb.Handler) (aioweb.Resp, error) {
+		if strings.HasPrefix(req.Path, "/admin") {
+			return nil, aioweb.HTTPForbidden()
+		}
+		return handler(req)
+	})
+	app := aioweb.NewApplication(aioweb.WithMiddlewares(middlewareFactory, forbidAdmin))
+	app.Router.AddRoute("GET", "/", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "home"}, nil
+	})
+	app.Router.AddRoute("GET", "/admin", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "secrets"}, nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/")
+	get(srv.URL + "/admin")
+	get(srv.URL + "/missing")
+	// Output:
+	// 200 home
+	// 403 403: Forbidden
+	// 404 nothing at /missing
+}
+
+// The Application is an http.Handler: mount it anywhere.
+func ExampleApplication_ServeHTTP() {
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/greet/{name}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", app))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	get(srv.URL + "/api/greet/gopher")
+	// Output: 200 Hello, gopher
+}
+
+// A StreamResponse sends its headers at Prepare and streams the body.
+func ExampleStreamResponse() {
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/count", func(req *aioweb.Request) (aioweb.Resp, error) {
+		s := aioweb.NewStreamResponse(200)
+		s.SetContentType("text/plain")
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		for i := 1; i <= 3; i++ {
+			fmt.Fprintf(s, "%d ", i)
+		}
+		return s, nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/count")
+	// Output: 200 1 2 3
+}
