@@ -1,0 +1,49 @@
+// tour_test.go checks every path of the tour over a real server.
+
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestTour(t *testing.T) {
+	srv := httptest.NewServer(NewApp())
+	defer srv.Close()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range []struct {
+		method, path, accept string
+		status               int
+		body, ct, location   string
+	}{
+		{"GET", "/", "", 200, "Hello, world", "application/octet-stream", ""},
+		{"GET", "/intro", "", 200, "Hello, world", "application/octet-stream", ""},
+		{"GET", "/greet/bob", "", 200, "Hello, bob", "text/plain; charset=utf-8", ""},
+		{"GET", "/num/42", "", 200, "Hello, 42", "text/plain; charset=utf-8", ""},
+		{"GET", "/num/abc", "", 404, "404: Not Found", "text/plain; charset=utf-8", ""},
+		{"GET", "/accept", "application/json", 200, `{"greeting":"Hello, world"}`, "application/json; charset=utf-8", ""},
+		{"GET", "/accept", "application/xml", 200, "<greeting>Hello, world</greeting>", "application/xml; charset=utf-8", ""},
+		{"GET", "/accept", "text/html", 406, "406: Not Acceptable", "text/plain; charset=utf-8", ""},
+		{"GET", "/redirect", "", 302, "302: Found", "text/plain; charset=utf-8", "/intro"},
+		{"GET", "/alice", "", 200, "Hello, alice", "text/plain; charset=utf-8", ""},
+		{"POST", "/alice", "", 405, "405: Method Not Allowed", "text/plain; charset=utf-8", ""},
+		{"GET", "/a/b/c/d", "", 404, "404: Not Found", "text/plain; charset=utf-8", ""},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || string(b) != c.body || resp.Header.Get("Content-Type") != c.ct ||
+			resp.Header.Get("Location") != c.location || resp.Header.Get("X-Tour-Middleware") != "1" {
+			t.Errorf("%s %s (Accept %q): %d %q %v", c.method, c.path, c.accept, resp.StatusCode, b, resp.Header)
+		}
+	}
+}
