@@ -56,6 +56,7 @@ type Application struct {
 	middlewares   []Middleware
 	logger        *slog.Logger
 	clientMaxSize int64
+	maxURILength  int
 
 	mu     sync.RWMutex
 	values map[string]any
@@ -89,6 +90,15 @@ func WithLogger(l *slog.Logger) AppOption { return func(a *Application) { a.logg
 // JSON and Post accept; more gives 413. 0 keeps DefaultClientMaxSize; a
 // negative value removes the limit.
 func WithClientMaxSize(n int64) AppOption { return func(a *Application) { a.clientMaxSize = n } }
+
+// DefaultMaxURILength is the longest request target (path and query)
+// served by default: 8190 bytes, aiohttp's max_line_size. Longer ones get
+// 414 Request-URI Too Long.
+const DefaultMaxURILength = 8190
+
+// WithMaxURILength sets the longest request target served; longer ones get
+// 414. 0 keeps DefaultMaxURILength; a negative value removes the limit.
+func WithMaxURILength(n int) AppOption { return func(a *Application) { a.maxURILength = n } }
 
 // NewApplication returns an Application configured by opts.
 func NewApplication(opts ...AppOption) *Application {
@@ -223,6 +233,14 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInternalError(w)
 		return
 	}
+	limit := a.maxURILength
+	if limit == 0 {
+		limit = DefaultMaxURILength
+	}
+	if limit > 0 && len(r.RequestURI) > limit {
+		a.dispatch(w, r, resolution{tooLong: true})
+		return
+	}
 	if m := r.Method; !isUpper(m) {
 		r.Method = strings.ToUpper(m)
 	}
@@ -261,6 +279,8 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 				r.SetPathValue(k, v)
 			}
 		}
+	} else if res.tooLong {
+		req.routeErr = HTTPRequestURITooLong()
 	} else if res.allow != "" {
 		req.routeErr = HTTPMethodNotAllowed(r.Method, strings.Split(res.allow, ","))
 	} else {

@@ -753,6 +753,7 @@ type resolution struct {
 	// fromMux: the ServeMux matched the route's own pattern, so
 	// r.PathValue already answers for its variables
 	fromMux bool
+	tooLong bool // the request target is over the app's limit: 414
 }
 
 // resolve routes r; for a canonical clean path it may hand r to the

@@ -1,0 +1,180 @@
+// fuzz_test.go holds the fuzz targets of the routing core: pattern parsing
+// and compilation, and request-path matching checked against a reference
+// matcher that tries aiohttp's regexes in registration order.
+
+package aioweb
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// FuzzPattern: registering any pattern either works or panics with a clear
+// "aioweb: invalid route pattern" message; a registered pattern can be served.
+func FuzzPattern(f *testing.F) {
+	for _, s := range []string{"/", "/a/{b}", `/{x:\d{2,4}}`, "/{a}-{b}.{c}", "/{tail:.+}", "/a/{x", "/}", "/{x:(}", "/{x}/{x}", "/{:a}", "/{x:a{1}b{2}}", "/%zz/{y}", "/a b/{c}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		app := NewApplication()
+		var r *Route
+		msg := catchPanic(func() { r = app.Router.AddRoute("GET", pattern, infoHandler(0)) })
+		if msg != "" {
+			if !strings.HasPrefix(msg, "aioweb: invalid route pattern ") {
+				t.Fatalf("pattern %q: unclear panic %q", pattern, msg)
+			}
+			return
+		}
+		if r.Pattern() != pattern {
+			t.Fatalf("pattern %q stored as %q", pattern, r.Pattern())
+		}
+		if _, err := app.MakeHandler(); err != nil {
+			t.Fatal(err)
+		}
+		// Serving arbitrary paths must not panic.
+		for _, p := range []string{"/", "/a", "/a/b", pattern} {
+			if req, err := http.ReadRequest(bufio.NewReader(strings.NewReader("GET " + p + " HTTP/1.1\r\nHost: x\r\n\r\n"))); err == nil {
+				app.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		}
+	})
+}
+
+// fuzzRoutes is a fixed table mixing every matcher; patterns avoid
+// characters that need percent-encoding so the reference matcher can work on
+// the raw path without requoting.
+var fuzzRoutes = [][2]string{
+	{"GET", "/"},
+	{"GET", "/users"},
+	{"POST", "/users"},
+	{"GET", "/users/{id}"},
+	{"GET", `/users/{id:\d+}/repos`},
+	{"GET", "/users/{id}/repos"},
+	{"PUT", "/users/{id}"},
+	{"GET", "/{a}/b"},
+	{"GET", "/a/{b}"},
+	{"GET", "/files/{name}.{ext}"},
+	{"GET", "/tail/{rest:.+}"},
+	{"*", "/any/{x}"},
+	{"GET", "/t/{x}/"},
+	{"GET", "/static/page"},
+	{"GET", "/{name}"},
+	{"DELETE", "/{name}/{other}"},
+}
+
+type refRoute struct {
+	method string
+	re     *regexp.Regexp
+	static string
+}
+
+// referenceRoutes translates the table with aiohttp's grammar, independently
+// of route.go: '{name}' -> (?P<name>[^{}/]+), '{name:re}' -> (?P<name>re).
+func referenceRoutes() []refRoute {
+	tok := regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(?::((?:[^{}]|\{[^{}]*\})+))?\}`)
+	var out []refRoute
+	for _, r := range fuzzRoutes {
+		p := r[1]
+		if !strings.ContainsAny(p, "{}") {
+			out = append(out, refRoute{method: r[0], static: p})
+			continue
+		}
+		var b strings.Builder
+		last := 0
+		for _, m := range tok.FindAllStringSubmatchIndex(p, -1) {
+			b.WriteString(regexp.QuoteMeta(p[last:m[0]]))
+			re := `[^{}/]+`
+			if m[4] >= 0 {
+				re = p[m[4]:m[5]]
+			}
+			b.WriteString("(?P<" + p[m[2]:m[3]] + ">" + re + ")")
+			last = m[1]
+		}
+		b.WriteString(regexp.QuoteMeta(p[last:]))
+		out = append(out, refRoute{method: r[0], re: regexp.MustCompile("^" + b.String() + "$")})
+	}
+	return out
+}
+
+// referenceResolve scans in order: the first route matching path and method
+// wins; else 405 when some route matched the path, else 404.
+func referenceResolve(refs []refRoute, method, raw string) (string, int) {
+	allowed := false
+	for i, r := range refs {
+		var info map[string]string
+		if r.re == nil {
+			if raw != r.static {
+				continue
+			}
+			info = map[string]string{}
+		} else {
+			m := r.re.FindStringSubmatch(raw)
+			if m == nil {
+				continue
+			}
+			info = map[string]string{}
+			for j, n := range r.re.SubexpNames() {
+				if n != "" {
+					info[n] = unquote(m[j])
+				}
+			}
+		}
+		if r.method != method && r.method != "*" {
+			allowed = true
+			continue
+		}
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(info)
+		return "r" + itoa(i) + "|" + strings.TrimSpace(b.String()), 200
+	}
+	if allowed {
+		return "", 405
+	}
+	return "", 404
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func fuzzApp() *Application {
+	app := NewApplication()
+	for i, r := range fuzzRoutes {
+		app.Router.AddRoute(r[0], r[1], infoHandler(i))
+	}
+	app.MakeHandler()
+	return app
+}
+
+// FuzzMatch: for any request target and method, aioweb's answer equals the
+// reference matcher's, and a static route only ever answers its own path.
+func FuzzMatch(f *testing.F) {
+	for _, s := range []string{"/", "/users", "/users/12", "/users/12/repos", "/users/ab/repos", "/x/b", "/a/b", "/files/a.b.c",
+		"/tail/a//b/../c", "/any/%2F", "/t/x/", "/t/x", "/static/page", "/static//page", "/%73tatic/page", "/users/a%2Fb",
+		"/x/y", "/users/%7B%7D", "/a/./b", "//users", "/users/12?x=1", "/caf%C3%A9"} {
+		f.Add("GET", s)
+		f.Add("DELETE", s)
+	}
+	app := fuzzApp()
+	refs := referenceRoutes()
+	f.Fuzz(func(t *testing.T, method, target string) {
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(method + " " + target + " HTTP/1.1\r\nHost: x\r\n\r\n")))
+		if err != nil || req.URL.Path == "" || req.URL.Path[0] != '/' || req.Method == "CONNECT" {
+			return // net/http's server answers 400 itself
+		}
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, req)
+		wantBody, wantStatus := referenceResolve(refs, strings.ToUpper(req.Method), req.URL.EscapedPath())
+		if rec.Code != wantStatus || (wantStatus == 200 && rec.Body.String() != wantBody) {
+			t.Fatalf("%s %q (raw %q): aioweb %d %q, reference %d %q", method, target, req.URL.EscapedPath(), rec.Code, rec.Body.String(), wantStatus, wantBody)
+		}
+		if strings.HasPrefix(rec.Body.String(), "r13|") && req.URL.EscapedPath() != "/static/page" {
+			t.Fatalf("static route answered %q", target)
+		}
+	})
+}

@@ -1,0 +1,139 @@
+// load_test.go runs the server under load with faults: handlers that panic
+// or fail, clients that disconnect mid-request; every request that stays
+// connected must get its right status, and nothing may leak.
+
+package aioweb
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func openFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// settle waits until f() <= want or the time is up, and returns f().
+func settle(want int, f func() int) int {
+	for i := 0; i < 200; i++ {
+		if n := f(); n <= want {
+			return n
+		}
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+	}
+	return f()
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func TestLoadWithFaults(t *testing.T) {
+	total := 20000
+	if testing.Short() {
+		total = 2000
+	}
+	app := NewApplication()
+	app.Router.AddRoute("POST", "/req/{i:\\d+}", func(req *Request) (Resp, error) {
+		var i int
+		fmt.Sscan(req.MatchInfo["i"], &i)
+		body, err := req.Read()
+		if err != nil {
+			return nil, err
+		}
+		switch i % 10 {
+		case 1:
+			panic(fmt.Sprintf("request %d panics", i))
+		case 2:
+			return nil, fmt.Errorf("request %d fails", i)
+		}
+		return &Response{Body: body}, nil
+	})
+	srv := httptest.NewServer(app)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+
+	runtime.GC()
+	baseG, baseFD, baseHeap := runtime.NumGoroutine(), openFDs(), heapAlloc()
+
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	client := &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	var next atomic.Int64
+	var ok, fiveHundreds, dropped atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= total {
+					return
+				}
+				body := fmt.Sprintf("body-%d", i)
+				if i%10 == 3 { // this client disconnects mid-request
+					c, err := net.Dial("tcp", addr)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					fmt.Fprintf(c, "POST /req/%d HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n%s", i, body)
+					c.Close()
+					dropped.Add(1)
+					continue
+				}
+				resp, err := client.Post(fmt.Sprintf("%s/req/%d", srv.URL, i), "text/plain", strings.NewReader(body))
+				if err != nil {
+					t.Errorf("request %d: %v", i, err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				switch {
+				case i%10 == 1 || i%10 == 2:
+					if resp.StatusCode != 500 || string(b) != internalErrorBody {
+						t.Errorf("request %d: %d %q, want 500", i, resp.StatusCode, b)
+					}
+					fiveHundreds.Add(1)
+				case resp.StatusCode == 200 && string(b) == body:
+					ok.Add(1)
+				default:
+					t.Errorf("request %d: %d %q", i, resp.StatusCode, b)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got, want := ok.Load()+fiveHundreds.Load()+dropped.Load(), int64(total); got != want {
+		t.Errorf("accounted for %d of %d requests", got, want)
+	}
+	tr.CloseIdleConnections()
+	srv.Close()
+	if n := settle(baseG, runtime.NumGoroutine); n > baseG {
+		t.Errorf("goroutines: %d before, %d after", baseG, n)
+	}
+	if n := settle(baseFD, openFDs); n > baseFD {
+		t.Errorf("open files: %d before, %d after", baseFD, n)
+	}
+	if h := heapAlloc(); h > baseHeap+16<<20 {
+		t.Errorf("heap: %d before, %d after", baseHeap, h)
+	}
+	t.Logf("%d ok, %d 500s, %d dropped", ok.Load(), fiveHundreds.Load(), dropped.Load())
+}
