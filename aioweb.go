@@ -898,7 +898,7 @@ func (r *Response) send(req *Request) error {
 		} else {
 			h["Content-Type"] = []string{ct + "; charset=" + cs}
 		}
-	case body != nil && len(body) > 0 || r.ContentType != "":
+	case len(body) > 0 || r.ContentType != "":
 		ct := r.ContentType
 		if ct == "" {
 			ct = h.Get("Content-Type")
