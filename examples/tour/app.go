@@ -104,6 +104,8 @@ func NewApp() *aioweb.Application {
 	chooser.RegAcceptor("application/xml", handleXML)
 
 	app.Router.AddRoute("GET", "/redirect", redirect)
+	app.Router.AddRoute("GET", "/tour", page("index.html"))
+	app.Router.AddRoute("GET", "/chat", page("chat.html"))
 	app.Router.AddRoute("GET", "/{name}", variableHandler)
 	return app
 }

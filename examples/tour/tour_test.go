@@ -29,6 +29,8 @@ func TestTour(t *testing.T) {
 		{"GET", "/redirect", "", 302, "302: Found", "text/plain; charset=utf-8", "/intro"},
 		{"GET", "/alice", "", 200, "Hello, alice", "text/plain; charset=utf-8", ""},
 		{"POST", "/alice", "", 405, "405: Method Not Allowed", "text/plain; charset=utf-8", ""},
+		{"GET", "/tour", "", 200, "", "text/html; charset=utf-8", ""},
+		{"GET", "/chat", "", 200, "", "text/html; charset=utf-8", ""},
 		{"GET", "/a/b/c/d", "", 404, "404: Not Found", "text/plain; charset=utf-8", ""},
 	} {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
@@ -41,6 +43,9 @@ func TestTour(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if c.body == "" && c.status == 200 {
+			b = nil // an HTML page: checked in a browser by the e2e module
+		}
 		if resp.StatusCode != c.status || string(b) != c.body || resp.Header.Get("Content-Type") != c.ct ||
 			resp.Header.Get("Location") != c.location || resp.Header.Get("X-Tour-Middleware") != "1" {
 			t.Errorf("%s %s (Accept %q): %d %q %v", c.method, c.path, c.accept, resp.StatusCode, b, resp.Header)
