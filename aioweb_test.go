@@ -363,7 +363,7 @@ func TestExceptionCategoriesAndErrors(t *testing.T) {
 	if !errors.Is(err, HTTPNotFound()) || errors.Is(err, HTTPForbidden()) {
 		t.Error("errors.Is compares statuses")
 	}
-	if m := HTTPMethodNotAllowed("put", []string{"POST", "GET"}); strings.Join(m.AllowedMethods(), " ") != "GET POST" {
+	if m := HTTPMethodNotAllowed("put", []string{"POST", "GET"}); strings.Join(m.AllowedMethods(), " ") != "GET POST" || m.Method() != "PUT" {
 		t.Errorf("AllowedMethods = %v", m.AllowedMethods())
 	}
 	for _, bad := range []*HTTPException{

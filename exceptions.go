@@ -22,7 +22,8 @@ import (
 // text/plain, except for 204, 205 and 304, which have no body.
 type HTTPException struct {
 	Response
-	err error // construction error, reported by Validate
+	err    error  // construction error, reported by Validate
+	method string // the method a 405 refused
 }
 
 // ExcOption sets one of the options every HTTPException constructor takes
@@ -106,6 +107,9 @@ func (e *HTTPException) Validate() error {
 
 // Location returns the Location header (for redirects).
 func (e *HTTPException) Location() string { return e.Headers.Get("Location") }
+
+// Method returns the upper-cased method a 405 refused (aiohttp's .method).
+func (e *HTTPException) Method() string { return e.method }
 
 // AllowedMethods returns the methods of a 405's Allow header.
 func (e *HTTPException) AllowedMethods() []string {
@@ -287,7 +291,7 @@ func HTTPMethodNotAllowed(method string, allowed []string, opts ...ExcOption) *H
 	if e.err == nil {
 		e.err = checkHeaders(e.Headers)
 	}
-	_ = method // kept for aiohttp's signature; the Allow header is what is sent
+	e.method = strings.ToUpper(method)
 	return e
 }
 

@@ -30,16 +30,15 @@ func TestPanicsUnderLoad(t *testing.T) {
 		return &Response{Text: req.MatchInfo["i"]}, nil
 	})
 	url := serveURL(t, app)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1000}}
 	var wg sync.WaitGroup
 	var ok, failed atomic.Int64
-	sem := make(chan struct{}, 64)
-	for i := 0; i < 1000; i++ {
+	start := make(chan struct{})
+	for i := 0; i < 1000; i++ { // 1,000 requests in flight at once
 		wg.Add(1)
-		sem <- struct{}{}
 		go func(i int) {
 			defer wg.Done()
-			defer func() { <-sem }()
+			<-start
 			resp, err := client.Get(fmt.Sprintf("%s/n/%d", url, i))
 			if err != nil {
 				t.Errorf("request %d: %v", i, err)
@@ -57,6 +56,7 @@ func TestPanicsUnderLoad(t *testing.T) {
 			}
 		}(i)
 	}
+	close(start)
 	wg.Wait()
 	if ok.Load() != 900 || failed.Load() != 100 {
 		t.Errorf("ok %d, 500s %d; want 900 and 100", ok.Load(), failed.Load())
