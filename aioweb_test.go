@@ -8,6 +8,8 @@ package aioweb
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -411,5 +413,41 @@ func TestExceptionOptions(t *testing.T) {
 	}
 	if got := rawDo(t, addr, "GET", "/headers"); got.Header.Get("Retry-After") != "10" {
 		t.Errorf("Retry-After = %q", got.Header.Get("Retry-After"))
+	}
+}
+
+func TestZeroValueApplication(t *testing.T) {
+	var app Application // the zero value works, as http.ServeMux's does
+	app.Router.AddRoute("GET", "/{name}", func(req *Request) (Resp, error) {
+		if req.App.ClientMaxSize() != DefaultClientMaxSize || req.App.Logger() == nil {
+			return nil, HTTPInternalServerError()
+		}
+		return &Response{Text: "hi " + req.MatchInfo["name"]}, nil
+	})
+	if got := rawDo(t, serve(t, &app), "GET", "/zero"); got.Status != 200 || got.Body != "hi zero" {
+		t.Errorf("zero Application: %d %q", got.Status, got.Body)
+	}
+	app.Set("db", 42)
+	if app.Get("db") != 42 || app.Get("none") != nil {
+		t.Error("app values")
+	}
+}
+
+func TestHttpVersion(t *testing.T) {
+	var got []string
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/", func(req *Request) (Resp, error) {
+		got = append(got, fmt.Sprint(req.Version(), req.Version() == HttpVersion11, req.Version() == HttpVersion10, req.KeepAlive()))
+		return &Response{}, nil
+	})
+	addr := serve(t, app)
+	c, _ := net.Dial("tcp", addr)
+	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+	io.ReadAll(c)
+	c.Close()
+	rawDo(t, addr, "GET", "/")
+	want := []string{"HTTP/1.0 false true false", "HTTP/1.1 true false false"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
