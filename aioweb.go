@@ -345,6 +345,21 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 	if err == nil && isNilResp(resp) {
 		err = errors.New("aioweb: handler returned a nil response and a nil error")
 	}
+	if req.hijacked {
+		// The connection is a WebSocket now: no HTTP response may follow.
+		if ws, ok := resp.(*WebSocketResponse); ok && err == nil && ws == req.ext.ws {
+			ws.send(req)
+			return
+		}
+		if err == nil {
+			err = errors.New("aioweb: handler returned another response after a WebSocket upgrade")
+		}
+		a.logError(req, err)
+		if req.ext.ws != nil {
+			req.ext.ws.abort()
+		}
+		return
+	}
 	if err == nil {
 		if err = resp.send(req); err == nil {
 			return
@@ -458,6 +473,7 @@ type Request struct {
 
 // requestExt holds per-request state owned by expect.go and upload.go.
 type requestExt struct {
+	ws           *WebSocketResponse // prepared on this request
 	continueSent bool
 	done         []func() // run when the request ends, even after a panic
 }

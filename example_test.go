@@ -5,6 +5,7 @@
 package aioweb_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/aioweb/aioweb"
+	"github.com/coder/websocket"
 )
 
 // get requests url and prints the status and body.
@@ -281,4 +283,51 @@ func ExampleStreamResponse() {
 	defer srv.Close()
 	get(srv.URL + "/count")
 	// Output: 200 1 2 3
+}
+
+// WebSockets: the seed's echo handler. Create a WebSocketResponse, Prepare it,
+// loop on Receive, and return it.
+func ExampleWebSocketResponse() {
+	websocketHandler := func(req *aioweb.Request) (aioweb.Resp, error) {
+		ws := aioweb.NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		for {
+			msg := ws.Receive(req.Context())
+			switch msg.Type {
+			case aioweb.MsgText:
+				if msg.Str() == "close" {
+					ws.Close()
+				} else {
+					ws.SendStr(msg.Str() + "/answer")
+				}
+			case aioweb.MsgClose, aioweb.MsgClosed:
+				return ws, nil
+			case aioweb.MsgError:
+				fmt.Println("ws connection closed with exception", ws.Exception())
+				return ws, nil
+			}
+		}
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("GET", "/ws", websocketHandler)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+
+	ctx := context.Background()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.Write(ctx, websocket.MessageText, []byte("hello"))
+	_, answer, _ := c.Read(ctx)
+	fmt.Println(string(answer))
+	c.Write(ctx, websocket.MessageText, []byte("close"))
+	_, _, err = c.Read(ctx)
+	fmt.Println(websocket.CloseStatus(err))
+	// Output:
+	// hello/answer
+	// StatusNormalClosure
 }

@@ -41,10 +41,15 @@ func rawDo(t testing.TB, addr, method, target string, extra ...string) rawResult
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
-	req := method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	req := method + " " + target + " HTTP/1.1\r\nHost: x\r\n"
+	closing := "Connection: close\r\n"
 	for _, h := range extra {
 		req += h + "\r\n"
+		if strings.HasPrefix(strings.ToLower(h), "connection:") {
+			closing = ""
+		}
 	}
+	req += closing
 	if _, err := io.WriteString(c, req+"\r\n"); err != nil {
 		t.Fatal(err)
 	}

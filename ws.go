@@ -1,11 +1,695 @@
-// ws.go owns WebSocketResponse (placeholder until the WebSocket issue lands).
+// ws.go owns WebSocketResponse: aiohttp's server-side WebSocket on top of
+// github.com/coder/websocket — the handshake with aiohttp's checks and
+// messages, typed messages with aiohttp's MsgType values, the receive loop
+// (one reader, many writers), heartbeat, limits and closing on shutdown.
 
 package aioweb
 
-// WebSocketResponse is aiohttp's WebSocketResponse.
-type WebSocketResponse struct{}
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
-func (ws *WebSocketResponse) send(req *Request) error { return nil }
+	"github.com/coder/websocket"
+)
 
-// SetHeader sets a handshake header (placeholder).
-func (ws *WebSocketResponse) SetHeader(key, value string) error { return nil }
+// MsgType is a WebSocket message type, with aiohttp's names and values
+// (aiohttp.WSMsgType).
+type MsgType int
+
+// Message types.
+const (
+	MsgContinuation MsgType = 0
+	MsgText         MsgType = 1
+	MsgBinary       MsgType = 2
+	MsgClose        MsgType = 8 // the peer sent a close frame: Code and Extra hold it
+	MsgPing         MsgType = 9
+	MsgPong         MsgType = 10
+	MsgClosing      MsgType = 0x100
+	MsgClosed       MsgType = 0x101 // the connection is closed
+	MsgError        MsgType = 0x102 // the connection failed: Err holds why
+)
+
+var msgTypeNames = map[MsgType]string{
+	MsgContinuation: "CONTINUATION", MsgText: "TEXT", MsgBinary: "BINARY", MsgClose: "CLOSE",
+	MsgPing: "PING", MsgPong: "PONG", MsgClosing: "CLOSING", MsgClosed: "CLOSED", MsgError: "ERROR",
+}
+
+// String returns aiohttp's name of the type, such as "TEXT".
+func (t MsgType) String() string {
+	if n, ok := msgTypeNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("MsgType(%d)", int(t))
+}
+
+// WSMessage is one message from Receive (aiohttp's WSMessage).
+type WSMessage struct {
+	Type  MsgType
+	Data  []byte // text, binary, ping and pong payloads
+	Code  int    // MsgClose: the peer's close code
+	Extra string // MsgClose: the peer's close reason
+	Err   error  // MsgError: what went wrong
+}
+
+// Str returns the payload as a string (aiohttp's msg.data for text).
+func (m WSMessage) Str() string { return string(m.Data) }
+
+// JSON decodes the payload as JSON into v.
+func (m WSMessage) JSON(v any) error { return json.Unmarshal(m.Data, v) }
+
+// Errors returned by WebSocketResponse.
+var (
+	ErrConcurrentReceive = errors.New("aioweb: concurrent call to Receive is not allowed")
+	ErrWSNotPrepared     = errors.New("aioweb: call Prepare first")
+	ErrWSClosed          = errors.New("aioweb: websocket connection is closed")
+	ErrReceiveTimeout    = errors.New("aioweb: websocket receive timeout")
+	ErrHeartbeat         = errors.New("aioweb: websocket heartbeat: no pong from the peer")
+	ErrPongUnsupported   = errors.New("aioweb: coder/websocket answers pings itself; an unsolicited pong cannot be sent")
+)
+
+// DefaultMaxMsgSize is the largest message Receive accepts by default: 4
+// MiB, aiohttp's max_msg_size. A larger one closes the connection with 1009.
+const DefaultMaxMsgSize = 4 << 20
+
+// WSOption configures a WebSocketResponse.
+type WSOption func(*WebSocketResponse)
+
+// WithProtocols lists the subprotocols the server speaks; the first of the
+// client's list that the server knows is chosen.
+func WithProtocols(protocols ...string) WSOption {
+	return func(ws *WebSocketResponse) { ws.protocols = protocols }
+}
+
+// WithAutoping sets whether pings are answered without showing them to
+// Receive (default true). With false, Receive also returns MsgPing and
+// MsgPong messages; coder/websocket still answers every ping with a pong.
+func WithAutoping(on bool) WSOption { return func(ws *WebSocketResponse) { ws.autoping = on } }
+
+// WithAutoclose is accepted for aiohttp compatibility (default true):
+// coder/websocket always completes the close handshake when the peer closes,
+// so the connection is closed when Receive returns MsgClose either way.
+func WithAutoclose(on bool) WSOption { return func(ws *WebSocketResponse) { ws.autoclose = on } }
+
+// WithReceiveTimeout bounds every Receive; when it passes Receive returns
+// MsgError with ErrReceiveTimeout, the close code becomes 1006 (as in
+// aiohttp) and the connection is closed.
+func WithReceiveTimeout(d time.Duration) WSOption {
+	return func(ws *WebSocketResponse) { ws.receiveTimeout = d }
+}
+
+// WithHeartbeat pings the peer every d; a peer that does not answer within
+// d/2 is disconnected (close code 1006, Exception ErrHeartbeat).
+func WithHeartbeat(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.heartbeat = d } }
+
+// WithMaxMsgSize sets the largest accepted message (default
+// DefaultMaxMsgSize); a larger one closes the connection with 1009.
+func WithMaxMsgSize(n int64) WSOption { return func(ws *WebSocketResponse) { ws.maxMsgSize = n } }
+
+// WithTimeout bounds Ping and the wait for the peer's close (default 10s,
+// aiohttp's timeout). Sends are bounded by the request's context only, as a
+// deadline per message would cost more than the message: a peer that stops
+// reading blocks senders until it goes away, so use WithHeartbeat to drop
+// dead peers.
+func WithTimeout(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.timeout = d } }
+
+// WithOriginPatterns authorises cross-origin clients whose Origin host
+// matches one of the path.Match patterns. By default only same-origin
+// browsers may connect (coder/websocket's safe default; aiohttp has none).
+func WithOriginPatterns(patterns ...string) WSOption {
+	return func(ws *WebSocketResponse) { ws.originPatterns = patterns }
+}
+
+// WithInsecureSkipVerify accepts any Origin. It exposes the endpoint to
+// cross-site WebSocket hijacking; prefer WithOriginPatterns.
+func WithInsecureSkipVerify() WSOption { return func(ws *WebSocketResponse) { ws.skipVerify = true } }
+
+// WebSocketResponse is aiohttp's WebSocketResponse. Create it in a handler,
+// Prepare it with the request (the handshake), exchange messages, and return
+// it from the handler:
+//
+//	ws := aioweb.NewWebSocketResponse()
+//	if err := ws.Prepare(req); err != nil {
+//		return nil, err
+//	}
+//	for {
+//		msg := ws.Receive(req.Context())
+//		switch msg.Type {
+//		case aioweb.MsgText:
+//			ws.SendStr(msg.Str() + "/answer")
+//		case aioweb.MsgClose, aioweb.MsgClosed, aioweb.MsgError:
+//			return ws, nil
+//		}
+//	}
+//
+// One goroutine may call Receive at a time (a second concurrent call gets
+// MsgError with ErrConcurrentReceive); any number may send at once. When the
+// handler returns, an open connection is closed with 1000; when the
+// application shuts down, open connections are closed with 1001.
+type WebSocketResponse struct {
+	protocols      []string
+	autoping       bool
+	autoclose      bool
+	receiveTimeout time.Duration
+	heartbeat      time.Duration
+	maxMsgSize     int64
+	timeout        time.Duration
+	originPatterns []string
+	skipVerify     bool
+	headers        http.Header
+
+	req      *Request
+	conn     *websocket.Conn
+	msgs     chan WSMessage
+	done     chan struct{} // closed when the reader goroutine ends
+	finished chan struct{} // closed when the handler's response is sent
+	reading  atomic.Bool
+	closing  atomic.Bool
+	// direct: Receive reads the connection itself. Otherwise (autoping off
+	// or a heartbeat, which need frames read while the handler is busy) a
+	// reader goroutine reads and hands messages over.
+	direct  bool
+	endOnce sync.Once
+
+	mu        sync.Mutex
+	closed    bool
+	closeCode int
+	exc       error
+}
+
+// NewWebSocketResponse returns a WebSocketResponse configured by opts.
+func NewWebSocketResponse(opts ...WSOption) *WebSocketResponse {
+	ws := &WebSocketResponse{autoping: true, autoclose: true, maxMsgSize: DefaultMaxMsgSize, timeout: 10 * time.Second}
+	for _, o := range opts {
+		o(ws)
+	}
+	return ws
+}
+
+// SetHeader sets a header of the handshake response; after Prepare it is an
+// error.
+func (ws *WebSocketResponse) SetHeader(key, value string) error {
+	if ws.conn != nil {
+		return ErrAlreadyPrepared
+	}
+	if err := checkHeaders(http.Header{key: {value}}); err != nil {
+		return err
+	}
+	if ws.headers == nil {
+		ws.headers = http.Header{}
+	}
+	ws.headers.Set(key, value)
+	return nil
+}
+
+// CanPrepare reports whether req is a valid WebSocket upgrade this response
+// would accept, and the subprotocol it would choose (aiohttp's can_prepare).
+// It does not touch the request.
+func (ws *WebSocketResponse) CanPrepare(req *Request) (ok bool, protocol string) {
+	if ws.handshakeError(req) != nil {
+		return false, ""
+	}
+	return true, ws.chooseProtocol(req)
+}
+
+func (ws *WebSocketResponse) chooseProtocol(req *Request) string {
+	for _, p := range strings.Split(req.Header.Get("Sec-WebSocket-Protocol"), ",") {
+		p = strings.TrimSpace(p)
+		for _, s := range ws.protocols {
+			if p != "" && p == s {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// handshakeError runs aiohttp's handshake checks, in aiohttp's order and
+// with its messages, plus the origin policy.
+func (ws *WebSocketResponse) handshakeError(req *Request) *HTTPException {
+	h := req.Header
+	if req.Method != http.MethodGet {
+		return HTTPMethodNotAllowed(req.Method, []string{"GET"}, WithBody([]byte{}))
+	}
+	if up, ok := h["Upgrade"]; !ok || !strings.EqualFold(strings.TrimSpace(up[0]), "websocket") {
+		v := "None"
+		if ok {
+			v = up[0]
+		}
+		return HTTPBadRequest(WithText("No WebSocket UPGRADE hdr: " + v + "\n Can \"Upgrade\" only to \"WebSocket\"."))
+	}
+	if c := h.Get("Connection"); !strings.Contains(strings.ToLower(c), "upgrade") {
+		if c == "" {
+			c = "None"
+		}
+		return HTTPBadRequest(WithText("No CONNECTION upgrade hdr: " + c))
+	}
+	if v := h.Get("Sec-WebSocket-Version"); v != "13" {
+		e := HTTPBadRequest(WithText("Unsupported version: " + v))
+		e.Headers = http.Header{"Sec-Websocket-Version": {"13"}}
+		return e
+	}
+	key := h.Get("Sec-WebSocket-Key")
+	if b, err := base64.StdEncoding.DecodeString(key); err != nil || len(b) != 16 {
+		return HTTPBadRequest(WithText(fmt.Sprintf("Handshake error: %q", key)))
+	}
+	if !ws.originAllowed(req) {
+		return HTTPForbidden(WithText("403: Forbidden: WebSocket origin not allowed"))
+	}
+	return nil
+}
+
+// originAllowed applies coder/websocket's origin policy: no Origin, the
+// request's own host, or a host matching OriginPatterns.
+func (ws *WebSocketResponse) originAllowed(req *Request) bool {
+	origin := req.Header.Get("Origin")
+	if origin == "" || ws.skipVerify {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, req.r.Host) {
+		return true
+	}
+	for _, p := range ws.originPatterns {
+		target := u.Host
+		if strings.Contains(p, "://") {
+			target = u.Scheme + "://" + u.Host
+		}
+		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(target)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Prepare performs the handshake (aiohttp's prepare/start). A request that is
+// not a valid upgrade gets aiohttp's 400 (405 for a method other than GET, 403
+// for a refused origin) as the returned *HTTPException.
+func (ws *WebSocketResponse) Prepare(req *Request) error {
+	if ws.conn != nil {
+		if ws.req != req {
+			return errors.New("aioweb: websocket prepared with a different request")
+		}
+		return nil
+	}
+	if req.started {
+		return errors.New("aioweb: another response was already sent for this request")
+	}
+	if exc := ws.handshakeError(req); exc != nil {
+		return exc
+	}
+	for k, vs := range ws.headers {
+		req.w.Header()[k] = vs
+	}
+	opts := &websocket.AcceptOptions{
+		Subprotocols:       ws.protocols,
+		OriginPatterns:     ws.originPatterns,
+		InsecureSkipVerify: ws.skipVerify,
+		OnPingReceived: func(ctx context.Context, p []byte) bool {
+			if !ws.autoping {
+				ws.deliver(WSMessage{Type: MsgPing, Data: append([]byte(nil), p...)})
+			}
+			return true
+		},
+		OnPongReceived: func(ctx context.Context, p []byte) {
+			if !ws.autoping {
+				ws.deliver(WSMessage{Type: MsgPong, Data: append([]byte(nil), p...)})
+			}
+		},
+	}
+	ws.msgs = make(chan WSMessage, 16)
+	ws.done = make(chan struct{})
+	ws.finished = make(chan struct{})
+	req.started = true // from here on coder/websocket owns the response
+	conn, err := websocket.Accept(req.w, req.r, opts)
+	if err != nil {
+		req.hijacked = true // Accept wrote its own error response
+		return fmt.Errorf("aioweb: websocket handshake: %w", err)
+	}
+	req.hijacked = true
+	conn.SetReadLimit(ws.maxMsgSize)
+	ws.conn, ws.req = conn, req
+	req.ext.ws = ws
+	ws.direct = ws.autoping && ws.heartbeat == 0
+	if !ws.direct {
+		go ws.readLoop()
+	}
+	go ws.watch(req.App.Closing())
+	return nil
+}
+
+// end marks reading as over (the reader goroutine, or direct reads, ended).
+func (ws *WebSocketResponse) end() { ws.endOnce.Do(func() { close(ws.done) }) }
+
+// deliver hands a message to Receive, unless the connection is gone.
+func (ws *WebSocketResponse) deliver(m WSMessage) {
+	select {
+	case ws.msgs <- m:
+	case <-ws.finished:
+	}
+}
+
+// readLoop reads frames until the connection ends and hands them to Receive.
+func (ws *WebSocketResponse) readLoop() {
+	defer ws.end()
+	ctx := context.Background()
+	for {
+		typ, data, err := ws.conn.Read(ctx)
+		if err != nil {
+			ws.deliver(ws.readFailure(err))
+			return
+		}
+		t := MsgText
+		if typ == websocket.MessageBinary {
+			t = MsgBinary
+		}
+		ws.deliver(WSMessage{Type: t, Data: data})
+	}
+}
+
+// readFailure turns the error that ended reading into the message aiohttp
+// returns for it and records the close code.
+func (ws *WebSocketResponse) readFailure(err error) WSMessage {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	wasClosed := ws.closed
+	ws.closed = true
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce) && !ws.closing.Load():
+		ws.closeCode = int(ce.Code)
+		return WSMessage{Type: MsgClose, Code: int(ce.Code), Extra: ce.Reason}
+	case ws.closing.Load() || wasClosed:
+		if ws.closeCode == 0 {
+			ws.closeCode = 1000
+			if errors.As(err, &ce) {
+				ws.closeCode = int(ce.Code)
+			}
+		}
+		return WSMessage{Type: MsgClosed}
+	}
+	if ws.exc == nil {
+		ws.exc = err
+	}
+	ws.closeCode = 1006
+	if strings.Contains(err.Error(), "read limited at") {
+		ws.closeCode = int(websocket.StatusMessageTooBig)
+	}
+	return WSMessage{Type: MsgError, Err: err}
+}
+
+// watch closes the connection with 1001 when the application shuts down and
+// runs the heartbeat.
+func (ws *WebSocketResponse) watch(closing <-chan struct{}) {
+	var tick <-chan time.Time
+	if ws.heartbeat > 0 {
+		t := time.NewTicker(ws.heartbeat)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-closing:
+			ws.CloseWith(int(websocket.StatusGoingAway), "server shutdown")
+			return
+		case <-ws.done:
+			return
+		case <-tick:
+			ctx, cancel := context.WithTimeout(context.Background(), ws.heartbeat/2)
+			err := ws.conn.Ping(ctx)
+			cancel()
+			if err != nil && !ws.Closed() {
+				ws.mu.Lock()
+				if ws.exc == nil {
+					ws.exc = ErrHeartbeat
+				}
+				ws.mu.Unlock()
+				ws.conn.CloseNow()
+				return
+			}
+		}
+	}
+}
+
+// Receive returns the next message (aiohttp's receive). It blocks until a
+// message arrives, ctx is done (MsgError with ctx's error), or the receive
+// timeout passes (MsgError with ErrReceiveTimeout); either of the last two
+// ends the connection. Once the connection is closed it returns MsgClosed.
+func (ws *WebSocketResponse) Receive(ctx context.Context) WSMessage {
+	if ws.conn == nil {
+		return WSMessage{Type: MsgError, Err: ErrWSNotPrepared}
+	}
+	if !ws.reading.CompareAndSwap(false, true) {
+		return WSMessage{Type: MsgError, Err: ErrConcurrentReceive}
+	}
+	defer ws.reading.Store(false)
+	if ws.direct {
+		return ws.receiveDirect(ctx)
+	}
+	var timeout <-chan time.Time
+	if ws.receiveTimeout > 0 {
+		t := time.NewTimer(ws.receiveTimeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case m := <-ws.msgs:
+		return m
+	case <-ws.done:
+		select { // a message delivered just before the end
+		case m := <-ws.msgs:
+			return m
+		default:
+		}
+		return WSMessage{Type: MsgClosed}
+	case <-ctx.Done():
+		return WSMessage{Type: MsgError, Err: ctx.Err()}
+	case <-timeout:
+		return WSMessage{Type: MsgError, Err: ErrReceiveTimeout}
+	}
+}
+
+// receiveDirect reads one message on the caller's goroutine. A receive
+// timeout or a done ctx ends the connection here: coder/websocket closes a
+// connection whose read is abandoned.
+func (ws *WebSocketResponse) receiveDirect(ctx context.Context) WSMessage {
+	select {
+	case <-ws.done:
+		return WSMessage{Type: MsgClosed}
+	default:
+	}
+	if ws.receiveTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ws.receiveTimeout)
+		defer cancel()
+	}
+	typ, data, err := ws.conn.Read(ctx)
+	if err == nil {
+		if typ == websocket.MessageBinary {
+			return WSMessage{Type: MsgBinary, Data: data}
+		}
+		return WSMessage{Type: MsgText, Data: data}
+	}
+	defer ws.end()
+	if ctx.Err() != nil && !ws.closing.Load() {
+		cause := ctx.Err()
+		if errors.Is(cause, context.DeadlineExceeded) && ws.receiveTimeout > 0 {
+			cause = ErrReceiveTimeout
+		}
+		ws.mu.Lock()
+		ws.closed, ws.closeCode = true, 1006
+		if ws.exc == nil {
+			ws.exc = cause
+		}
+		ws.mu.Unlock()
+		return WSMessage{Type: MsgError, Err: cause}
+	}
+	return ws.readFailure(err)
+}
+
+// ReceiveStr receives a text message; any other type is an error.
+func (ws *WebSocketResponse) ReceiveStr(ctx context.Context) (string, error) {
+	m, err := ws.receiveType(ctx, MsgText)
+	return string(m.Data), err
+}
+
+// ReceiveBytes receives a binary message; any other type is an error.
+func (ws *WebSocketResponse) ReceiveBytes(ctx context.Context) ([]byte, error) {
+	m, err := ws.receiveType(ctx, MsgBinary)
+	return m.Data, err
+}
+
+// ReceiveJSON receives a text message and decodes it as JSON into v.
+func (ws *WebSocketResponse) ReceiveJSON(ctx context.Context, v any) error {
+	m, err := ws.receiveType(ctx, MsgText)
+	if err != nil {
+		return err
+	}
+	return m.JSON(v)
+}
+
+func (ws *WebSocketResponse) receiveType(ctx context.Context, want MsgType) (WSMessage, error) {
+	m := ws.Receive(ctx)
+	if m.Type == want {
+		return m, nil
+	}
+	if m.Type == MsgError {
+		return m, m.Err
+	}
+	return m, fmt.Errorf("aioweb: received %s message, not %s", m.Type, want)
+}
+
+func (ws *WebSocketResponse) write(typ websocket.MessageType, p []byte) error {
+	if ws.conn == nil {
+		return ErrWSNotPrepared
+	}
+	if ws.Closed() {
+		return ErrWSClosed
+	}
+	return ws.conn.Write(ws.req.Context(), typ, p)
+}
+
+// SendStr sends a text message. Safe for concurrent use; it blocks while the
+// peer's receive window is full.
+func (ws *WebSocketResponse) SendStr(s string) error {
+	return ws.write(websocket.MessageText, []byte(s))
+}
+
+// SendBytes sends a binary message. Safe for concurrent use.
+func (ws *WebSocketResponse) SendBytes(b []byte) error { return ws.write(websocket.MessageBinary, b) }
+
+// SendJSON sends v encoded as JSON in a text message.
+func (ws *WebSocketResponse) SendJSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return ws.write(websocket.MessageText, b)
+}
+
+// Ping sends a ping and waits for the pong, at most the response's timeout.
+// (coder/websocket chooses the payload.)
+func (ws *WebSocketResponse) Ping() error {
+	if ws.conn == nil {
+		return ErrWSNotPrepared
+	}
+	if ws.Closed() {
+		return ErrWSClosed
+	}
+	ctx, cancel := context.WithTimeout(ws.req.Context(), ws.timeout)
+	defer cancel()
+	return ws.conn.Ping(ctx)
+}
+
+// Pong returns ErrPongUnsupported: coder/websocket answers pings itself and
+// offers no way to send an unsolicited pong.
+func (ws *WebSocketResponse) Pong() error { return ErrPongUnsupported }
+
+// Close closes the connection with code 1000 (aiohttp's close()). Closing a
+// closed connection does nothing.
+func (ws *WebSocketResponse) Close() error { return ws.CloseWith(1000, "") }
+
+// CloseWith closes the connection with code and message and waits, at most
+// the response's timeout, for the peer's close.
+func (ws *WebSocketResponse) CloseWith(code int, message string) error {
+	if ws.conn == nil {
+		return ErrWSNotPrepared
+	}
+	if !ws.closing.CompareAndSwap(false, true) {
+		return nil
+	}
+	ws.mu.Lock()
+	if ws.closed {
+		ws.mu.Unlock()
+		return nil
+	}
+	ws.closeCode = code
+	ws.mu.Unlock()
+	err := ws.conn.Close(websocket.StatusCode(code), message)
+	ws.mu.Lock()
+	ws.closed = true
+	ws.mu.Unlock()
+	var ce websocket.CloseError
+	if err != nil && !errors.As(err, &ce) {
+		return err
+	}
+	return nil
+}
+
+// Closed reports whether the connection is closed.
+func (ws *WebSocketResponse) Closed() bool {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.closed
+}
+
+// CloseCode returns the close code (the peer's, or the one sent), or 0 while
+// the connection is open.
+func (ws *WebSocketResponse) CloseCode() int {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.closeCode
+}
+
+// Protocol returns the negotiated subprotocol, or "".
+func (ws *WebSocketResponse) Protocol() string {
+	if ws.conn == nil {
+		return ""
+	}
+	return ws.conn.Subprotocol()
+}
+
+// Exception returns the error that broke the connection, or nil.
+func (ws *WebSocketResponse) Exception() error {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.exc
+}
+
+// send is called when the handler returns the response: it closes an open
+// connection with 1000 and waits for the reader to end.
+func (ws *WebSocketResponse) send(req *Request) error {
+	if ws.conn == nil {
+		return errors.New("aioweb: WebSocketResponse returned without Prepare")
+	}
+	defer close(ws.finished)
+	if !ws.Closed() {
+		ws.Close()
+	}
+	ws.conn.CloseNow()
+	if ws.direct {
+		ws.end()
+	}
+	<-ws.done
+	return nil
+}
+
+// abort releases a prepared WebSocket when the handler failed instead of
+// returning it.
+func (ws *WebSocketResponse) abort() {
+	if ws.conn == nil {
+		return
+	}
+	ws.conn.CloseNow()
+	select {
+	case <-ws.finished:
+	default:
+		close(ws.finished)
+	}
+	if ws.direct {
+		ws.end()
+	}
+	<-ws.done
+}

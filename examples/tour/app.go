@@ -106,6 +106,7 @@ func NewApp() *aioweb.Application {
 	app.Router.AddRoute("GET", "/redirect", redirect)
 	app.Router.AddRoute("GET", "/tour", page("index.html"))
 	app.Router.AddRoute("GET", "/chat", page("chat.html"))
+	app.Router.AddRoute("GET", "/ws", websocketHandler)
 	app.Router.AddRoute("GET", "/{name}", variableHandler)
 	return app
 }

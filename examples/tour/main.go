@@ -9,6 +9,7 @@
 // GET /num/{n:\d+}      Hello, {n}              (a regex route)
 // GET /accept           the Accept chooser       (JSON, XML or 406)
 // GET /redirect         302 to /intro            (a raised HTTPFound)
+// GET /ws               the seed's WebSocket echo (text -> text + "/answer")
 // GET /tour             an index page for browsers, linking to the demos
 // GET /chat             a WebSocket page talking to /ws
 // GET /{name}           Hello, {name}           (registered last)

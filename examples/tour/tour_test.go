@@ -3,10 +3,15 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 )
 
 func TestTour(t *testing.T) {
@@ -50,5 +55,29 @@ func TestTour(t *testing.T) {
 			resp.Header.Get("Location") != c.location || resp.Header.Get("X-Tour-Middleware") != "1" {
 			t.Errorf("%s %s (Accept %q): %d %q %v", c.method, c.path, c.accept, resp.StatusCode, b, resp.Header)
 		}
+	}
+}
+
+func TestTourWebSocket(t *testing.T) {
+	srv := httptest.NewServer(NewApp())
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.Write(ctx, websocket.MessageText, []byte("hello"))
+	if _, b, err := c.Read(ctx); err != nil || string(b) != "hello/answer" {
+		t.Fatalf("echo: %q %v", b, err)
+	}
+	c.Write(ctx, websocket.MessageBinary, []byte{1, 2, 3})
+	if typ, b, err := c.Read(ctx); err != nil || typ != websocket.MessageBinary || string(b) != "\x01\x02\x03" {
+		t.Fatalf("binary echo: %v %q %v", typ, b, err)
+	}
+	c.Write(ctx, websocket.MessageText, []byte("close"))
+	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Fatalf("close: %v", err)
 	}
 }

@@ -1,0 +1,567 @@
+// ws_test.go tests WebSocketResponse with coder/websocket's client over real
+// servers: echo, binary, JSON, closes from both sides, subprotocols, origin
+// policy, limits, timeouts, heartbeat, concurrency, disconnects, shutdown.
+
+package aioweb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// seedHandler is the seed's websocket_handler, plus binary echo.
+func seedHandler(opts ...WSOption) (Handler, chan WSMessage) {
+	seen := make(chan WSMessage, 100)
+	return func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(opts...)
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		for {
+			msg := ws.Receive(req.Context())
+			seen <- msg
+			switch msg.Type {
+			case MsgText:
+				if msg.Str() == "close" {
+					ws.Close()
+				} else {
+					ws.SendStr(msg.Str() + "/answer")
+				}
+			case MsgBinary:
+				ws.SendBytes(msg.Data)
+			case MsgClose, MsgClosed, MsgError:
+				return ws, nil
+			}
+		}
+	}, seen
+}
+
+func wsServer(t *testing.T, h Handler, mws ...Middleware) string {
+	app := NewApplication(WithMiddlewares(mws...))
+	app.Router.AddRoute("GET", "/ws", h)
+	return "ws://" + serve(t, app) + "/ws"
+}
+
+func dial(t *testing.T, url string, opts *websocket.DialOptions) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, url, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
+
+// ctx5 is a context that ends 5 seconds from now (the deadline's timer is
+// released when it fires).
+func ctx5() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	time.AfterFunc(6*time.Second, cancel)
+	return ctx
+}
+
+func TestWebSocketEcho(t *testing.T) {
+	h, seen := seedHandler()
+	c := dial(t, wsServer(t, h), nil)
+	ctx := ctx5()
+	c.Write(ctx, websocket.MessageText, []byte("hello"))
+	if typ, b, err := c.Read(ctx); err != nil || typ != websocket.MessageText || string(b) != "hello/answer" {
+		t.Fatalf("echo: %v %q %v", typ, b, err)
+	}
+	c.Write(ctx, websocket.MessageBinary, []byte{0, 1, 2, 255})
+	if typ, b, err := c.Read(ctx); err != nil || typ != websocket.MessageBinary || string(b) != "\x00\x01\x02\xff" {
+		t.Fatalf("binary echo: %v %q %v", typ, b, err)
+	}
+	c.Write(ctx, websocket.MessageText, []byte("close"))
+	_, _, err := c.Read(ctx)
+	if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Fatalf("after close: %v", err)
+	}
+	var types []string
+	for len(types) < 4 {
+		select {
+		case m := <-seen:
+			types = append(types, m.Type.String())
+		case <-time.After(3 * time.Second):
+			t.Fatalf("handler saw only %v", types)
+		}
+	}
+	if strings.Join(types, ",") != "TEXT,BINARY,TEXT,CLOSED" {
+		t.Errorf("handler saw %v", types)
+	}
+}
+
+func TestWebSocketJSONAndTypedReceives(t *testing.T) {
+	errs := make(chan error, 4)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		var v struct{ N int }
+		errs <- ws.ReceiveJSON(req.Context(), &v)
+		errs <- ws.SendJSON(map[string]int{"n": v.N + 1})
+		_, err := ws.ReceiveStr(req.Context()) // a binary message: error
+		errs <- err
+		b, err := ws.ReceiveBytes(req.Context())
+		if err == nil && string(b) != "raw" {
+			err = fmt.Errorf("got %q", b)
+		}
+		errs <- err
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	ctx := ctx5()
+	c.Write(ctx, websocket.MessageText, []byte(`{"N": 41}`))
+	if _, b, err := c.Read(ctx); err != nil || string(b) != `{"n":42}` {
+		t.Fatalf("JSON: %q %v", b, err)
+	}
+	c.Write(ctx, websocket.MessageBinary, []byte("x"))
+	c.Write(ctx, websocket.MessageBinary, []byte("raw"))
+	for i, wantErr := range []bool{false, false, true, false} {
+		if err := <-errs; (err != nil) != wantErr {
+			t.Errorf("step %d: %v", i, err)
+		}
+	}
+}
+
+func TestWebSocketPeerCloseWithCode(t *testing.T) {
+	got := make(chan string, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		m := ws.Receive(req.Context())
+		after := ws.Receive(req.Context())
+		got <- fmt.Sprint(m.Type, " ", m.Code, " ", m.Extra, " ", after.Type, " ", ws.CloseCode(), " ", ws.Closed())
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	if err := c.Close(4001, "bye"); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "CLOSE 4001 bye CLOSED 4001 true" {
+		t.Errorf("handler saw %q", s)
+	}
+}
+
+func TestWebSocketServerCloseWithCode(t *testing.T) {
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ws.CloseWith(4002, "done here")
+		if err := ws.SendStr("late"); !errors.Is(err, ErrWSClosed) {
+			return nil, fmt.Errorf("send after close: %v", err)
+		}
+		if m := ws.Receive(req.Context()); m.Type != MsgClosed {
+			return nil, fmt.Errorf("receive after close: %v", m.Type)
+		}
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	_, _, err := c.Read(ctx5())
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4002 || ce.Reason != "done here" {
+		t.Errorf("client got %v", err)
+	}
+}
+
+func TestWebSocketSubprotocols(t *testing.T) {
+	got := make(chan string, 2)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		_, p := ws.CanPrepare(req)
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		got <- p + "|" + ws.Protocol()
+		return ws, nil
+	}
+	url := wsServer(t, h)
+	c := dial(t, url, &websocket.DialOptions{Subprotocols: []string{"eggs", "bar"}})
+	if s := <-got; s != "bar|bar" || c.Subprotocol() != "bar" {
+		t.Errorf("negotiated %q, client %q", s, c.Subprotocol())
+	}
+	c2 := dial(t, url, &websocket.DialOptions{Subprotocols: []string{"eggs"}})
+	if s := <-got; s != "|" || c2.Subprotocol() != "" {
+		t.Errorf("no overlap: %q", s)
+	}
+}
+
+func TestWebSocketOriginPolicy(t *testing.T) {
+	h, _ := seedHandler()
+	url := wsServer(t, h)
+	evil := &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://evil.example"}}}
+	_, resp, err := websocket.Dial(ctx5(), url, evil)
+	if err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Errorf("cross-origin dial: %v %v", resp, err)
+	}
+	h2, _ := seedHandler(WithOriginPatterns("*.example"))
+	c := dial(t, wsServer(t, h2), evil)
+	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
+	if _, b, err := c.Read(ctx5()); err != nil || string(b) != "hi/answer" {
+		t.Errorf("allowed origin: %q %v", b, err)
+	}
+}
+
+func TestWebSocketHandshakeErrors(t *testing.T) {
+	h, _ := seedHandler()
+	app := NewApplication()
+	app.Router.AddRoute("*", "/ws", h)
+	app.Router.AddRoute("GET", "/can", func(req *Request) (Resp, error) {
+		ok, _ := NewWebSocketResponse().CanPrepare(req)
+		return &Response{Text: fmt.Sprint(ok)}, nil
+	})
+	addr := serve(t, app)
+	for _, c := range []struct {
+		method string
+		hdrs   []string
+		status int
+		body   string
+	}{
+		{"GET", nil, 400, "No WebSocket UPGRADE hdr: None\n Can \"Upgrade\" only to \"WebSocket\"."},
+		{"GET", []string{"Upgrade: websocket"}, 400, "No CONNECTION upgrade hdr: close"},
+		{"GET", []string{"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 12"}, 400, "Unsupported version: 12"},
+		{"GET", []string{"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: abc"}, 400, `Handshake error: "abc"`},
+		{"POST", []string{"Upgrade: websocket"}, 405, ""},
+	} {
+		got := rawDo(t, addr, c.method, "/ws", c.hdrs...)
+		if got.Status != c.status || got.Body != c.body {
+			t.Errorf("%v: %d %q", c.hdrs, got.Status, got.Body)
+		}
+	}
+	if got := rawDo(t, addr, "GET", "/can"); got.Body != "false" {
+		t.Errorf("CanPrepare on a plain GET: %q", got.Body)
+	}
+	if got := rawDo(t, addr, "GET", "/can", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="); got.Body != "true" || got.Status != 200 {
+		t.Errorf("CanPrepare on an upgrade: %d %q", got.Status, got.Body)
+	}
+}
+
+func TestWebSocketOversizeMessage(t *testing.T) {
+	h, seen := seedHandler(WithMaxMsgSize(1024))
+	c := dial(t, wsServer(t, h), nil)
+	c.Write(ctx5(), websocket.MessageText, []byte(strings.Repeat("x", 2048)))
+	_, _, err := c.Read(ctx5())
+	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Errorf("client got %v, want close 1009", err)
+	}
+	if m := <-seen; m.Type != MsgError || m.Err == nil {
+		t.Errorf("handler got %v", m)
+	}
+}
+
+func TestWebSocketReceiveTimeout(t *testing.T) {
+	got := make(chan WSMessage, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithReceiveTimeout(100 * time.Millisecond))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		got <- ws.Receive(req.Context())
+		return ws, nil
+	}
+	dial(t, wsServer(t, h), nil)
+	select {
+	case m := <-got:
+		if m.Type != MsgError || !errors.Is(m.Err, ErrReceiveTimeout) {
+			t.Errorf("got %v %v", m.Type, m.Err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("receive timeout did not fire")
+	}
+}
+
+func TestWebSocketHeartbeatDropsSilentPeer(t *testing.T) {
+	got := make(chan string, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithHeartbeat(100 * time.Millisecond))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		m := ws.Receive(req.Context())
+		got <- fmt.Sprint(m.Type, " ", ws.CloseCode(), " ", errors.Is(ws.Exception(), ErrHeartbeat))
+		return ws, nil
+	}
+	dial(t, wsServer(t, h), nil) // never reads, so never answers pings
+	select {
+	case s := <-got:
+		if s != "ERROR 1006 true" {
+			t.Errorf("got %q", s)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("heartbeat did not drop the silent peer")
+	}
+}
+
+func TestWebSocketHeartbeatKeepsLivePeer(t *testing.T) {
+	h, _ := seedHandler(WithHeartbeat(50 * time.Millisecond))
+	c := dial(t, wsServer(t, h), nil)
+	ctx := c.CloseRead(context.Background()) // reads, so answers pings
+	time.Sleep(300 * time.Millisecond)
+	if ctx.Err() != nil {
+		t.Error("a live peer was dropped")
+	}
+}
+
+func TestWebSocketAutopingOff(t *testing.T) {
+	got := make(chan MsgType, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithAutoping(false))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		got <- ws.Receive(req.Context()).Type
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	go c.Ping(ctx5()) // needs a concurrent reader for the pong
+	go c.Read(ctx5())
+	if typ := <-got; typ != MsgPing {
+		t.Errorf("handler got %v, want PING", typ)
+	}
+}
+
+func TestWebSocketConcurrency(t *testing.T) {
+	second := make(chan error, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		var wg sync.WaitGroup
+		for w := 0; w < 10; w++ { // ten concurrent writers
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < 50; i++ {
+					ws.SendStr(fmt.Sprintf("%d-%d", w, i))
+				}
+			}(w)
+		}
+		first := make(chan WSMessage, 1)
+		go func() { first <- ws.Receive(req.Context()) }()
+		time.Sleep(50 * time.Millisecond)
+		second <- ws.Receive(req.Context()).Err // the first is still waiting
+		wg.Wait()
+		ws.SendStr("done")
+		<-first
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	n := 0
+	for {
+		_, b, err := c.Read(ctx5())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) == "done" {
+			break
+		}
+		n++
+	}
+	if n != 500 {
+		t.Errorf("got %d messages, want 500", n)
+	}
+	if err := <-second; !errors.Is(err, ErrConcurrentReceive) {
+		t.Errorf("second reader got %v", err)
+	}
+	c.Write(ctx5(), websocket.MessageText, []byte("bye"))
+}
+
+func TestWebSocketAbruptDisconnectLeaksNothing(t *testing.T) {
+	h, seen := seedHandler()
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/ws", h)
+	url := "ws://" + serve(t, app) + "/ws"
+	base := runtime.NumGoroutine()
+	for i := 0; i < 20; i++ {
+		c, _, err := websocket.Dial(ctx5(), url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Write(ctx5(), websocket.MessageText, []byte("x"))
+		c.Read(ctx5())
+		c.CloseNow() // TCP close, no close frame
+	}
+	ends := 0
+	for i := 0; i < 40; i++ { // per connection: the text, then the end
+		select {
+		case m := <-seen:
+			switch m.Type {
+			case MsgError, MsgClosed:
+				ends++
+			case MsgText:
+			default:
+				t.Errorf("unexpected %v", m.Type)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatalf("only %d of 20 disconnects noticed", ends)
+		}
+	}
+	if ends != 20 {
+		t.Errorf("%d of 20 disconnects noticed", ends)
+	}
+	if n := settle(base, runtime.NumGoroutine); n > base {
+		t.Errorf("goroutines: %d before, %d after", base, n)
+	}
+	if n := settle(0, func() int { return int(app.InFlight()) }); n != 0 {
+		t.Errorf("%d handlers still running", n)
+	}
+}
+
+func TestWebSocketMiddlewareCanRefuse(t *testing.T) {
+	h, _ := seedHandler()
+	auth := MiddlewareFunc(func(req *Request, next Handler) (Resp, error) {
+		if req.Query().Get("token") != "ok" {
+			return nil, HTTPForbidden()
+		}
+		return next(req)
+	})
+	url := wsServer(t, h, auth)
+	if _, resp, err := websocket.Dial(ctx5(), url, nil); err == nil || resp.StatusCode != 403 {
+		t.Errorf("unauthorised dial: %v %v", resp, err)
+	}
+	c := dial(t, url+"?token=ok", nil)
+	c.Write(ctx5(), websocket.MessageText, []byte("in"))
+	if _, b, _ := c.Read(ctx5()); string(b) != "in/answer" {
+		t.Errorf("authorised: %q", b)
+	}
+}
+
+func TestWebSocketHandlerErrorAfterPrepare(t *testing.T) {
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("broke after the upgrade")
+	}
+	c := dial(t, wsServer(t, h), nil)
+	if _, _, err := c.Read(ctx5()); err == nil {
+		t.Error("connection stayed open after the handler failed")
+	}
+}
+
+func TestWebSocketShutdownClosesWith1001(t *testing.T) {
+	h, _ := seedHandler()
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/ws", h)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil)) }()
+	var c *websocket.Conn
+	var err error
+	for i := 0; i < 50; i++ {
+		if c, _, err = websocket.Dial(ctx5(), "ws://"+ln.Addr().String()+"/ws", nil); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
+	c.Read(ctx5())
+	cancel()
+	_, _, err = c.Read(ctx5())
+	if websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("client got %v, want 1001", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("RunApp: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunApp did not return")
+	}
+}
+
+// BenchmarkWebSocketEcho measures an echo round trip through aioweb's
+// WebSocketResponse beside raw coder/websocket (Accept, Read, Write) serving
+// the same echo, in the same run.
+func BenchmarkWebSocketEcho(b *testing.B) {
+	aio := NewApplication()
+	aio.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithMaxMsgSize(1 << 20))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		for {
+			m := ws.Receive(req.Context())
+			switch m.Type {
+			case MsgText:
+				ws.SendStr(m.Str())
+			case MsgBinary:
+				ws.SendBytes(m.Data)
+			default:
+				return ws, nil
+			}
+		}
+	})
+	raw := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		c.SetReadLimit(1 << 20)
+		for {
+			typ, p, err := c.Read(r.Context())
+			if err != nil {
+				return
+			}
+			if c.Write(r.Context(), typ, p) != nil {
+				return
+			}
+		}
+	})
+	servers := []struct {
+		name string
+		h    http.Handler
+	}{{"raw-coder", raw}, {"aioweb", aio}}
+	for _, size := range []int{32, 64 << 10} {
+		msg := []byte(strings.Repeat("x", size))
+		for _, s := range servers {
+			b.Run(fmt.Sprintf("%s/%dB", s.name, size), func(b *testing.B) {
+				url := "ws://" + serveHandler(b, s.h) + "/ws"
+				ctx := context.Background()
+				c, _, err := websocket.Dial(ctx, url, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.CloseNow()
+				c.SetReadLimit(1 << 20)
+				b.SetBytes(int64(size))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if err := c.Write(ctx, websocket.MessageBinary, msg); err != nil {
+						b.Fatal(err)
+					}
+					if _, _, err := c.Read(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
