@@ -57,6 +57,8 @@ type Application struct {
 	logger        *slog.Logger
 	clientMaxSize int64
 	maxURILength  int
+	formMemory    int64
+	uploadDir     string
 
 	mu     sync.RWMutex
 	values map[string]any
@@ -289,6 +291,12 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 	defer req.runDone()
 	resp, err := a.call(req, chain)
 	a.finish(req, resp, err)
+	if req.expectPending() {
+		// The client waits for 100 Continue that will never come, and
+		// net/http would block reading the body it will never send: end
+		// the connection now (the response said Connection: close).
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
 }
 
 // call runs the expect hook and the chain, turning a panic into an error.
@@ -474,6 +482,8 @@ type Request struct {
 // requestExt holds per-request state owned by expect.go and upload.go.
 type requestExt struct {
 	ws           *WebSocketResponse // prepared on this request
+	form         *Form              // Post's result
+	formErr      error
 	continueSent bool
 	done         []func() // run when the request ends, even after a panic
 }
@@ -621,6 +631,7 @@ func (req *Request) Read() ([]byte, error) {
 // bodyReader returns the body limited to the app's ClientMaxSize; reading
 // past the limit fails with an error that tooLarge recognises.
 func (req *Request) bodyReader() (io.Reader, error) {
+	req.ext.continueSent = true // net/http sends 100 Continue on the first read
 	limit := req.App.ClientMaxSize()
 	if limit >= 0 && req.r.ContentLength > limit {
 		return nil, tooLarge(limit, req.r.ContentLength)

@@ -22,8 +22,19 @@ type ExpectHandler func(req *Request) (Resp, error)
 func WithExpectHandler(h ExpectHandler) RouteOption { return func(r *Route) { r.expect = h } }
 
 // DefaultExpectHandler is used when a route sets none: "100-continue"
-// proceeds (the 100 Continue is sent when the handler first reads the
-// body), any other expectation is a 417.
+// proceeds, and the 100 Continue is sent when the handler first reads the
+// body (so a handler that answers without reading never invites the body);
+// any other expectation is a 417 "Unknown Expect: <value>" as in aiohttp 3.
+//
+// net/http itself answers requests whose Expect is not 100-continue with a
+// bodiless 417 and Connection: close before any handler runs, so in practice
+// this handler sees only 100-continue. (After that 417 net/http waits to
+// discard the announced body until the client sends it or hangs up.)
+//
+// When any response goes out while the client still waits for 100 Continue
+// (a rejecting expect handler, a 404, a handler that ignores the body),
+// aioweb ends the connection right after it: the client never sends the body
+// and nothing waits for it.
 func DefaultExpectHandler(req *Request) (Resp, error) {
 	if v := req.Header.Get("Expect"); !strings.EqualFold(strings.TrimSpace(v), "100-continue") {
 		return nil, HTTPExpectationFailed(WithText("Unknown Expect: " + v))
@@ -31,14 +42,17 @@ func DefaultExpectHandler(req *Request) (Resp, error) {
 	return nil, nil
 }
 
-// WriteContinue sends the interim "100 Continue" response now. It does
-// nothing if it was sent already or the client did not ask for it.
+// WriteContinue sends the interim "HTTP/1.1 100 Continue" response now,
+// through net/http's support for 1xx responses (aiohttp's
+// request.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")). It does
+// nothing when it was sent already, the body is being read, the request is
+// HTTP/1.0, or the client did not ask for it.
 func (req *Request) WriteContinue() error {
 	if req.ext.continueSent || req.started {
 		return nil
 	}
 	req.ext.continueSent = true
-	if !strings.EqualFold(strings.TrimSpace(req.Header.Get("Expect")), "100-continue") {
+	if !req.r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(req.Header.Get("Expect")), "100-continue") {
 		return nil
 	}
 	req.w.WriteHeader(http.StatusContinue)
@@ -51,4 +65,11 @@ func runExpect(req *Request) (Resp, error) {
 		h = req.Route.expect
 	}
 	return h(req)
+}
+
+// expectPending reports a request whose client still waits for 100
+// Continue before sending its body: the response was sent without reading it.
+func (req *Request) expectPending() bool {
+	return !req.ext.continueSent && !req.hijacked && req.r.ContentLength != 0 &&
+		req.r.ProtoAtLeast(1, 1) && strings.EqualFold(strings.TrimSpace(req.r.Header.Get("Expect")), "100-continue")
 }

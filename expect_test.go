@@ -1,0 +1,191 @@
+// expect_test.go tests the Expect pre-body hook over raw connections: the
+// interim 100 Continue before the body, rejection without the body, 417,
+// HTTP/1.0, panics, middlewares never seeing rejected requests, and curl.
+
+package aioweb
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// checkAuth is the seed's check_auth, as the tour has it: HTTP/1.0 or no
+// Authorization is refused; otherwise it sends 100 Continue itself.
+func checkAuth(req *Request) (Resp, error) {
+	if req.Version() != HttpVersion11 {
+		return HTTPForbidden(), nil
+	}
+	if req.Header.Get("Authorization") == "" {
+		return HTTPForbidden(), nil
+	}
+	return nil, req.WriteContinue()
+}
+
+func echoBody(req *Request) (Resp, error) {
+	b, err := req.Read()
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Body: b}, nil
+}
+
+func expectApp(t *testing.T) (string, *atomic.Int64) {
+	var seen atomic.Int64
+	mw := MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
+		seen.Add(1)
+		return h(req)
+	})
+	app := NewApplication(WithMiddlewares(mw))
+	app.Router.AddRoute("POST", "/echo", echoBody)
+	app.Router.AddRoute("POST", "/guarded", echoBody, WithExpectHandler(checkAuth))
+	app.Router.AddRoute("POST", "/lazy", echoBody, WithExpectHandler(func(*Request) (Resp, error) { return nil, nil }))
+	app.Router.AddRoute("POST", "/panics", echoBody, WithExpectHandler(func(*Request) (Resp, error) { panic("expect boom") }))
+	app.Router.AddRoute("POST", "/raises", echoBody, WithExpectHandler(func(*Request) (Resp, error) {
+		return nil, HTTPUnauthorized(WithText("who are you"))
+	}))
+	return serve(t, app), &seen
+}
+
+// expectConn sends headers, waits for an interim or final response, and
+// sends the body only if 100 Continue came.
+type expectResult struct {
+	interim  bool // a 100 Continue arrived before the body was sent
+	sentBody bool
+	status   int
+	body     string
+	closed   bool // the server closed the connection after the response
+}
+
+func expectExchange(t *testing.T, addr, proto, path string, hdrs []string, body string) expectResult {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	head := "POST " + path + " " + proto + "\r\nHost: x\r\nContent-Length: " + itoa(len(body)) + "\r\n"
+	for _, h := range hdrs {
+		head += h + "\r\n"
+	}
+	io.WriteString(c, head+"\r\n")
+	br := bufio.NewReader(c)
+	var res expectResult
+	if !strings.Contains(head, "\r\nExpect:") {
+		io.WriteString(c, body) // nothing to wait for
+		res.sentBody = true
+	}
+	line, err := br.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no answer to the headers: %v", err)
+	}
+	if strings.HasPrefix(line, "HTTP/1.1 100 ") {
+		res.interim = true
+		if blank, _ := br.ReadString('\n'); blank != "\r\n" {
+			t.Fatalf("100 Continue followed by %q", blank)
+		}
+		io.WriteString(c, body)
+		res.sentBody = true
+		if line, err = br.ReadString('\n'); err != nil {
+			t.Fatalf("no final response: %v", err)
+		}
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader(line), br)), nil)
+	if err != nil {
+		t.Fatalf("reading the final response: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	res.status, res.body = resp.StatusCode, string(b)
+	c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	_, err = br.ReadByte()
+	res.closed = err == io.EOF
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		res.closed = false
+	}
+	return res
+}
+
+func TestExpectContinue(t *testing.T) {
+	addr, seen := expectApp(t)
+	auth := []string{"Expect: 100-continue", "Authorization: Basic eDp5"}
+	for _, c := range []struct {
+		name, proto, path string
+		hdrs              []string
+		interim, sentBody bool
+		status            int
+		body              string
+		mwCalls           int64
+	}{
+		{"default handler: 100 before the body", "HTTP/1.1", "/echo", []string{"Expect: 100-continue"}, true, true, 200, "hello", 1},
+		{"case-insensitive", "HTTP/1.1", "/echo", []string{"Expect: 100-Continue"}, true, true, 200, "hello", 1},
+		{"custom handler sends 100 itself", "HTTP/1.1", "/guarded", auth, true, true, 200, "hello", 1},
+		{"custom handler returns nil: 100 on first read", "HTTP/1.1", "/lazy", []string{"Expect: 100-continue"}, true, true, 200, "hello", 1},
+		{"refused without the body", "HTTP/1.1", "/guarded", []string{"Expect: 100-continue"}, false, false, 403, "403: Forbidden", 0},
+		{"refused as an error", "HTTP/1.1", "/raises", []string{"Expect: 100-continue"}, false, false, 401, "who are you", 0},
+		{"HTTP/1.0 refused by check_auth", "HTTP/1.0", "/guarded", auth, false, false, 403, "403: Forbidden", 0},
+		{"expect handler panics", "HTTP/1.1", "/panics", []string{"Expect: 100-continue"}, false, false, 500, internalErrorBody, 0},
+		{"unknown expectation: 417 from net/http", "HTTP/1.1", "/guarded", []string{"Expect: something-else", "Authorization: x"}, false, false, 417, "", 0},
+		{"404 with Expect", "HTTP/1.1", "/nope", []string{"Expect: 100-continue"}, false, false, 404, "404: Not Found", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := seen.Load()
+			got := expectExchange(t, addr, c.proto, c.path, c.hdrs, "hello")
+			if got.interim != c.interim || got.sentBody != c.sentBody || got.status != c.status || got.body != c.body {
+				t.Errorf("got %+v", got)
+			}
+			// net/http's own 417 comes before any handler; it then waits
+			// to discard a body the client never sends (a net/http limit).
+			if !c.sentBody && !got.closed && c.status != 417 {
+				t.Error("connection kept open while the client waits to send its body")
+			}
+			if n := seen.Load() - before; n != c.mwCalls {
+				t.Errorf("middleware ran %d times, want %d", n, c.mwCalls)
+			}
+		})
+	}
+}
+
+func TestExpectWithoutHeaderSkipsExpectHandler(t *testing.T) {
+	addr, _ := expectApp(t)
+	got := expectExchange(t, addr, "HTTP/1.1", "/guarded", nil, "hello")
+	if got.interim || !got.sentBody || got.status != 200 || got.body != "hello" {
+		t.Errorf("no Expect header: %+v", got)
+	}
+}
+
+func TestExpectWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("curl not installed")
+	}
+	addr, _ := expectApp(t)
+	file := filepath.Join(t.TempDir(), "body.bin")
+	os.WriteFile(file, []byte(strings.Repeat("z", 100_000)), 0o644)
+	run := func(args ...string) string {
+		out, err := exec.Command(curl, append([]string{"-s", "-S", "--expect100-timeout", "30", "-H", "Expect: 100-continue",
+			"--data-binary", "@" + file, "-w", " %{http_code}"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl: %v %s", err, out)
+		}
+		return string(out)
+	}
+	t0 := time.Now()
+	if out := run("-H", "Authorization: Basic eDp5", "http://"+addr+"/guarded"); out != strings.Repeat("z", 100_000)+" 200" {
+		t.Errorf("authorised upload: %d bytes, ends %q", len(out), out[max(0, len(out)-10):])
+	}
+	if out := run("http://" + addr + "/guarded"); out != "403: Forbidden 403" {
+		t.Errorf("refused upload: %q", out)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("curl waited %v: the 100 Continue or the refusal came late", d)
+	}
+}
