@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -330,4 +331,88 @@ func ExampleWebSocketResponse() {
 	// Output:
 	// hello/answer
 	// StatusNormalClosure
+}
+
+// Expect header support: a per-route expect handler runs before the body is
+// read (the seed's check_auth). A refusal costs the client no upload.
+func ExampleWithExpectHandler() {
+	checkAuth := func(req *aioweb.Request) (aioweb.Resp, error) {
+		if req.Version() != aioweb.HttpVersion11 {
+			return aioweb.HTTPForbidden(), nil
+		}
+		if req.Header.Get("Authorization") == "" {
+			return aioweb.HTTPForbidden(), nil
+		}
+		return nil, req.WriteContinue() // "HTTP/1.1 100 Continue"
+	}
+	echo := func(req *aioweb.Request) (aioweb.Resp, error) {
+		body, err := req.Read()
+		return &aioweb.Response{Body: body}, err
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("POST", "/", echo, aioweb.WithExpectHandler(checkAuth))
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+
+	for _, auth := range []string{"Basic eDp5", ""} {
+		req, _ := http.NewRequest("POST", srv.URL+"/", strings.NewReader("a large body"))
+		req.Header.Set("Expect", "100-continue")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode, string(b))
+	}
+	// Output:
+	// 200 a large body
+	// 403 403: Forbidden
+}
+
+// File uploads: Post parses the multipart form; a file field is a
+// *FileField with the client's Filename and its File content.
+func ExampleRequest_Post() {
+	storeMP3View := func(req *aioweb.Request) (aioweb.Resp, error) {
+		data, err := req.Post()
+		if err != nil {
+			return nil, err
+		}
+		mp3 := data.File("mp3")
+		filename := mp3.SafeFilename() // mp3.Filename is raw and untrusted
+		content, err := io.ReadAll(mp3.File)
+		if err != nil {
+			return nil, err
+		}
+		return &aioweb.Response{
+			Body:    content,
+			Headers: http.Header{"Content-Disposition": {`attachment; filename="` + filename + `"`}},
+		}, nil
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoute("POST", "/store_mp3", storeMP3View)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+
+	var body strings.Builder
+	form := multipart.NewWriter(&body)
+	fw, _ := form.CreateFormFile("mp3", "song.mp3")
+	io.WriteString(fw, "ID3 and some music")
+	form.Close()
+	resp, err := http.Post(srv.URL+"/store_mp3", form.FormDataContentType(), strings.NewReader(body.String()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	fmt.Println(string(b))
+	// Output:
+	// 200 attachment; filename="song.mp3"
+	// ID3 and some music
 }

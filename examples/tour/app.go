@@ -90,7 +90,10 @@ func tourMiddleware(app *aioweb.Application, handler aioweb.Handler) (aioweb.Han
 
 // NewApp builds the tour application.
 func NewApp() *aioweb.Application {
-	app := aioweb.NewApplication(aioweb.WithMiddlewares(tourMiddleware))
+	app := aioweb.NewApplication(
+		aioweb.WithMiddlewares(tourMiddleware),
+		aioweb.WithClientMaxSize(64<<20), // uploads up to 64 MiB
+	)
 	app.Router.AddRoute("GET", "/", hello)
 
 	h := &Handler{}
@@ -107,6 +110,9 @@ func NewApp() *aioweb.Application {
 	app.Router.AddRoute("GET", "/tour", page("index.html"))
 	app.Router.AddRoute("GET", "/chat", page("chat.html"))
 	app.Router.AddRoute("GET", "/ws", websocketHandler)
+	app.Router.AddRoute("POST", "/expect", echoBody, aioweb.WithExpectHandler(checkAuth))
+	app.Router.AddRoute("GET", "/upload", uploadPage)
+	app.Router.AddRoute("POST", "/store_mp3", storeMP3)
 	app.Router.AddRoute("GET", "/{name}", variableHandler)
 	return app
 }

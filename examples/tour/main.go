@@ -9,6 +9,12 @@
 // GET /num/{n:\d+}      Hello, {n}              (a regex route)
 // GET /accept           the Accept chooser       (JSON, XML or 406)
 // GET /redirect         302 to /intro            (a raised HTTPFound)
+// POST /expect          echoes the body; guarded by the seed's check_auth
+//
+//	expect handler (no Authorization or HTTP/1.0: 403)
+//
+// GET /upload           the seed's mp3 upload form
+// POST /store_mp3       answers the uploaded file as an attachment
 // GET /ws               the seed's WebSocket echo (text -> text + "/answer")
 // GET /tour             an index page for browsers, linking to the demos
 // GET /chat             a WebSocket page talking to /ws

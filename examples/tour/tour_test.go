@@ -3,8 +3,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -79,5 +81,52 @@ func TestTourWebSocket(t *testing.T) {
 	c.Write(ctx, websocket.MessageText, []byte("close"))
 	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
 		t.Fatalf("close: %v", err)
+	}
+}
+
+func TestTourExpectAndUpload(t *testing.T) {
+	srv := httptest.NewServer(NewApp())
+	defer srv.Close()
+	post := func(path string, body io.Reader, hdr ...string) (*http.Response, string) {
+		req, _ := http.NewRequest("POST", srv.URL+path, body)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	if resp, b := post("/expect", strings.NewReader("payload"), "Expect", "100-continue", "Authorization", "Basic eDp5"); resp.StatusCode != 200 || b != "payload" {
+		t.Errorf("authorised /expect: %d %q", resp.StatusCode, b)
+	}
+	if resp, b := post("/expect", strings.NewReader("payload"), "Expect", "100-continue"); resp.StatusCode != 403 || b != "403: Forbidden" {
+		t.Errorf("refused /expect: %d %q", resp.StatusCode, b)
+	}
+	content := bytes.Repeat([]byte{0xff, 0xfb, 0x90, 0x00}, 3<<20) // 12 MiB, over the default 1 MiB limit
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("mp3", "../music/song one.mp3")
+	fw.Write(content)
+	mw.Close()
+	resp, b := post("/store_mp3", &buf, "Content-Type", mw.FormDataContentType())
+	if resp.StatusCode != 200 || b != string(content) {
+		t.Fatalf("/store_mp3: %d, %d bytes", resp.StatusCode, len(b))
+	}
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="song one.mp3"` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/upload", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `enctype="multipart/form-data"`) || !strings.Contains(string(page), `name="mp3" type="file"`) {
+		t.Errorf("upload form: %s", page)
 	}
 }
