@@ -4,4 +4,4 @@ go 1.23
 
 require github.com/google/go-cmp v0.7.0
 
-require github.com/coder/websocket v1.8.15 // indirect
+require github.com/coder/websocket v1.8.15
