@@ -111,6 +111,13 @@ const systemPython = "/usr/bin/python3"
 // the test when Debian's python3-aiohttp is not installed.
 func startOracle(t *testing.T, routes [][2]string) string {
 	t.Helper()
+	js, _ := json.Marshal(routes)
+	return startOracleScript(t, "testdata/oracle/routes.py", string(js))
+}
+
+// startOracleScript runs an oracle script with a free port and args.
+func startOracleScript(t *testing.T, script string, args ...string) string {
+	t.Helper()
 	if os.Getenv("AIOWEB_NO_ORACLE") != "" {
 		t.Skip("AIOWEB_NO_ORACLE set")
 	}
@@ -123,8 +130,7 @@ func startOracle(t *testing.T, routes [][2]string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	js, _ := json.Marshal(routes)
-	cmd := exec.Command(systemPython, "testdata/oracle/routes.py", addr[strings.LastIndex(addr, ":")+1:], string(js))
+	cmd := exec.Command(systemPython, append([]string{script, addr[strings.LastIndex(addr, ":")+1:]}, args...)...)
 	if testing.Verbose() {
 		cmd.Stderr = os.Stderr
 	}
@@ -166,3 +172,6 @@ func serveHandler(t testing.TB, h http.Handler) string {
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
 }
+
+// newRecorder returns an httptest.ResponseRecorder.
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -51,6 +51,9 @@ type Route struct {
 
 	chain Handler // handler wrapped by the middlewares, built at freeze
 	group *muxGroup
+
+	static *staticConfig // AddStatic's route
+	twin   int           // routes registered together share a non-zero twin
 }
 
 type routeKind uint8
@@ -105,6 +108,7 @@ type Router struct {
 	routes []*Route
 	names  map[string]*Route
 	frozen bool
+	twins  int
 
 	// built by freeze
 	static   map[string]*staticEntry

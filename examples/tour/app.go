@@ -112,6 +112,8 @@ func NewApp() *aioweb.Application {
 	app.Router.AddRoute("GET", "/ws", websocketHandler)
 	app.Router.AddRoute("POST", "/expect", echoBody, aioweb.WithExpectHandler(checkAuth))
 	app.Router.AddRoute("GET", "/upload", uploadPage)
+	app.Router.AddStatic("/static", staticDir())
+	app.Router.AddRoute("GET", "/links", links)
 	app.Router.AddRoute("POST", "/store_mp3", storeMP3)
 	app.Router.AddRoute("GET", "/{name}", variableHandler)
 	return app

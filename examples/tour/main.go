@@ -15,6 +15,8 @@
 //
 // GET /upload           the seed's mp3 upload form
 // POST /store_mp3       answers the uploaded file as an attachment
+// GET /static/hello.txt a static file (AddStatic over examples/tour/static)
+// GET /links            URLs reversed from the named /greet/{name} route
 // GET /ws               the seed's WebSocket echo (text -> text + "/answer")
 // GET /tour             an index page for browsers, linking to the demos
 // GET /chat             a WebSocket page talking to /ws

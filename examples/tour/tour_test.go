@@ -38,6 +38,10 @@ func TestTour(t *testing.T) {
 		{"POST", "/alice", "", 405, "405: Method Not Allowed", "text/plain; charset=utf-8", ""},
 		{"GET", "/tour", "", 200, "", "text/html; charset=utf-8", ""},
 		{"GET", "/chat", "", 200, "", "text/html; charset=utf-8", ""},
+		{"GET", "/static/hello.txt", "", 200, "Hello from a static file.\n", "text/plain; charset=utf-8", ""},
+		{"GET", "/static/../app.go", "", 404, "404: Not Found", "text/plain; charset=utf-8", ""},
+		{"GET", "/links", "", 200, "/greet/a%20b%2Fc\n/greet/bob\n", "text/plain; charset=utf-8", ""},
+		{"GET", "/greet/a%20b%2Fc", "", 200, "Hello, a b/c", "text/plain; charset=utf-8", ""},
 		{"GET", "/a/b/c/d", "", 404, "404: Not Found", "text/plain; charset=utf-8", ""},
 	} {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)

@@ -1,0 +1,231 @@
+// route_extras_test.go tests the router beyond the seed page: URL reversal,
+// method shortcuts, views, sub-applications, WrapHandler and mounting.
+
+package aioweb
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestURLReversal(t *testing.T) {
+	_, www := staticTree(t)
+	app := NewApplication()
+	h := infoHandler(0)
+	rt := &app.Router
+	rt.AddRoute("GET", "/plain/path", h, WithName("plain"))
+	rt.AddRoute("GET", "/greet/{name}", h, WithName("greet"))
+	rt.AddRoute("GET", `/num/{id:\d+}`, h, WithName("num"))
+	rt.AddRoute("GET", `/year/{y:\d{4}}/{m:\d{2}}`, h, WithName("date"))
+	rt.AddRoute("GET", "/file/{name}.{ext}", h, WithName("file"))
+	rt.AddRoute("GET", "/tail/{rest:.+}", h, WithName("tail"))
+	rt.AddRoute("GET", "/shadow/{x}", h)
+	rt.AddRoute("GET", "/shadow/me", h, WithName("shadowed"))
+	rt.AddStatic("/static", www, StaticName("static"))
+	addr := serve(t, app)
+
+	for _, c := range []struct {
+		name  string
+		parts Parts
+		query url.Values
+		want  string
+	}{
+		{"plain", nil, nil, "/plain/path"},
+		{"plain", nil, url.Values{"q": {"a b"}, "n": {"1", "2"}}, "/plain/path?n=1&n=2&q=a+b"},
+		{"greet", Parts{"name": "bob"}, nil, "/greet/bob"},
+		{"greet", Parts{"name": "a b/c"}, nil, "/greet/a%20b%2Fc"},
+		{"greet", Parts{"name": "100%?#{}"}, nil, "/greet/100%25%3F%23%7B%7D"},
+		{"greet", Parts{"name": "café"}, nil, "/greet/caf%C3%A9"},
+		{"num", Parts{"id": "42"}, nil, "/num/42"},
+		{"date", Parts{"y": "2015", "m": "04"}, nil, "/year/2015/04"},
+		{"file", Parts{"name": "a.b", "ext": "html"}, nil, "/file/a.b.html"},
+		{"tail", Parts{"rest": "x/y z"}, nil, "/tail/x%2Fy%20z"},
+		{"static", Parts{"filename": "sub/page.html"}, nil, "/static/sub/page.html"},
+		{"static", Parts{"filename": "/space name.txt"}, nil, "/static/space%20name.txt"},
+	} {
+		got, err := rt.Named(c.name).URL(c.parts, c.query)
+		if err != nil || got != c.want {
+			t.Errorf("%s %v: %q %v, want %q", c.name, c.parts, got, err, c.want)
+			continue
+		}
+		// The URL routes back to the same route with the same values.
+		if c.name == "static" {
+			if status, _ := rawGet(t, addr, got); status != 200 {
+				t.Errorf("%s: GET %s = %d", c.name, got, status)
+			}
+			continue
+		}
+		r := rawDo(t, addr, "GET", got)
+		info := map[string]string{}
+		for k, v := range c.parts {
+			info[k] = v
+		}
+		if want := infoBody(0, info); r.Status != 200 || r.Body != want {
+			t.Errorf("%s: GET %s = %d %q, want %q", c.name, got, r.Status, r.Body, want)
+		}
+	}
+
+	for _, c := range []struct {
+		name  string
+		parts Parts
+		want  string
+	}{
+		{"greet", Parts{}, `missing part "name"`},
+		{"greet", Parts{"name": "x", "typo": "y"}, `unknown parts ["typo"]`},
+		{"greet", Parts{"name": ""}, "does not match the pattern"},
+		{"num", Parts{"id": "abc"}, "does not match the pattern"},
+		{"date", Parts{"y": "15", "m": "04"}, "does not match the pattern"},
+		{"file", Parts{"name": "a", "ext": "b.c"}, "would route back as"},
+		{"shadowed", nil, "taken by the earlier route GET /shadow/{x}"},
+		{"static", Parts{}, `takes exactly Parts{"filename": ...}`},
+		{"missing", nil, "nil route"},
+	} {
+		if got, err := rt.Named(c.name).URL(c.parts, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %v: %q %v, want an error about %q", c.name, c.parts, got, err, c.want)
+		}
+	}
+}
+
+func infoBody(i int, info map[string]string) string {
+	req := &Request{MatchInfo: info}
+	resp, _ := infoHandler(i)(req)
+	return resp.(*Response).Text
+}
+
+func TestShortcutsAndViews(t *testing.T) {
+	app := NewApplication()
+	text := func(s string) Handler { return func(*Request) (Resp, error) { return &Response{Text: s}, nil } }
+	app.Router.AddGet("/get", text("get"))
+	app.Router.AddPost("/get", text("post"))
+	app.Router.AddPut("/put", text("put"))
+	app.Router.AddPatch("/patch", text("patch"))
+	app.Router.AddDelete("/delete", text("delete"))
+	app.Router.AddHead("/head", text("head"))
+	app.Router.AddOptions("/options", text("options"))
+	app.Router.AddView("/view", View{"GET": text("view-get"), "DELETE": text("view-delete")})
+	addr := serve(t, app)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		body, allow  string
+	}{
+		{"GET", "/get", 200, "get", ""},
+		{"HEAD", "/get", 200, "", ""},
+		{"POST", "/get", 200, "post", ""},
+		{"PUT", "/get", 405, "405: Method Not Allowed", "GET,HEAD,POST"}, // verified on aiohttp 3.8.4
+		{"PUT", "/put", 200, "put", ""},
+		{"PATCH", "/patch", 200, "patch", ""},
+		{"DELETE", "/delete", 200, "delete", ""},
+		{"HEAD", "/head", 200, "", ""},
+		{"OPTIONS", "/options", 200, "options", ""},
+		{"GET", "/view", 200, "view-get", ""},
+		{"DELETE", "/view", 200, "view-delete", ""},
+		{"POST", "/view", 405, "405: Method Not Allowed", "DELETE,GET"},
+	} {
+		got := rawDo(t, addr, c.method, c.path)
+		if c.method == "HEAD" {
+			got.Body = ""
+		}
+		if got.Status != c.status || got.Body != c.body || got.Allow != c.allow {
+			t.Errorf("%s %s: %d %q %q", c.method, c.path, got.Status, got.Body, got.Allow)
+		}
+	}
+}
+
+func TestSubapp(t *testing.T) {
+	var trail []string
+	mark := func(tag string) Middleware {
+		return MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
+			trail = append(trail, tag)
+			return h(req)
+		})
+	}
+	_, www := staticTree(t)
+	admin := NewApplication(WithMiddlewares(mark("admin")))
+	admin.Set("who", "admin")
+	admin.Router.AddGet("/users/{id}", func(req *Request) (Resp, error) {
+		return &Response{Text: fmt.Sprintf("user %s of %v", req.MatchInfo["id"], req.App.Get("who"))}, nil
+	}, WithName("user"))
+	admin.Router.AddStatic("/files", www, StaticName("files"))
+	app := NewApplication(WithMiddlewares(mark("outer")))
+	app.Router.AddGet("/users/{id}", func(req *Request) (Resp, error) { return &Response{Text: "outer user"}, nil })
+	app.AddSubapp("/admin", admin)
+	app.Router.AddGet("/admin/late", func(req *Request) (Resp, error) { return &Response{Text: "late"}, nil })
+	addr := serve(t, app)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		body, allow  string
+		trail        string
+	}{
+		{"GET", "/admin/users/7", 200, "user 7 of admin", "", "outer,admin"},
+		{"GET", "/users/7", 200, "outer user", "", "outer"},
+		{"POST", "/admin/users/7", 405, "405: Method Not Allowed", "GET,HEAD", "outer,admin"},
+		{"GET", "/admin/nope", 404, "404: Not Found", "", "outer,admin"},
+		{"GET", "/admin/late", 404, "404: Not Found", "", "outer,admin"}, // the sub-app claims its prefix, as in aiohttp
+		{"GET", "/admin/files/hello.txt", 200, "hello world", "", "outer,admin"},
+		{"GET", "/nope", 404, "404: Not Found", "", "outer"},
+	} {
+		trail = nil
+		got := rawDo(t, addr, c.method, c.path)
+		if got.Status != c.status || got.Body != c.body || got.Allow != c.allow || strings.Join(trail, ",") != c.trail {
+			t.Errorf("%s %s: %d %q %q trail %v", c.method, c.path, got.Status, got.Body, got.Allow, trail)
+		}
+	}
+	if u, err := admin.Router.Named("user").URL(Parts{"id": "a/b"}, nil); err != nil || u != "/admin/users/a%2Fb" {
+		t.Errorf("sub-app reversal: %q %v", u, err)
+	}
+	if u, err := admin.Router.Named("files").URL(Parts{"filename": "hello.txt"}, nil); err != nil || u != "/admin/files/hello.txt" {
+		t.Errorf("sub-app static reversal: %q %v", u, err)
+	}
+	if msg := catchPanic(func() { app.AddSubapp("/again", admin) }); !strings.Contains(msg, "already mounted") {
+		t.Errorf("mounting twice: %q", msg)
+	}
+	if msg := catchPanic(func() { NewApplication().AddSubapp("x", NewApplication()) }); !strings.Contains(msg, "must start with '/'") {
+		t.Errorf("bad prefix: %q", msg)
+	}
+}
+
+func TestWrapHandler(t *testing.T) {
+	std := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Std", "1")
+		fmt.Fprintf(w, "std %s %s", r.PathValue("name"), r.PathValue("id"))
+	})
+	app := NewApplication(WithMiddlewares(MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
+		resp, err := h(req)
+		if err == nil && resp.SetHeader("X-Late", "1") == nil {
+			return nil, fmt.Errorf("SetHeader on a sent response succeeded")
+		}
+		return resp, err
+	})))
+	app.Router.AddRoute("GET", "/mux/{name}", WrapHandler(std))            // ServeMux-served
+	app.Router.AddRoute("GET", `/regex/{name}/{id:\d+}`, WrapHandler(std)) // regex fallback
+	addr := serve(t, app)
+	for path, want := range map[string]string{"/mux/bob": "std bob ", "/regex/amy/42": "std amy 42"} {
+		got := rawDo(t, addr, "GET", path)
+		if got.Status != 200 || got.Body != want || got.Header.Get("X-Std") != "1" {
+			t.Errorf("%s: %d %q %v", path, got.Status, got.Body, got.Header)
+		}
+	}
+}
+
+func TestRouteListing(t *testing.T) {
+	_, www := staticTree(t)
+	app := NewApplication()
+	app.Router.AddGet("/a/{x}", infoHandler(0), WithName("a"))
+	app.Router.AddRoute("POST", `/b/{y:\d+}`, infoHandler(1))
+	app.Router.AddStatic("/s", www)
+	app.MakeHandler()
+	var got []string
+	for _, r := range app.Router.Routes() {
+		got = append(got, r.String())
+	}
+	want := "GET /a/{x} name=a (servemux)|HEAD /a/{x} (servemux)|POST /b/{y:\\d+} (regex)|" +
+		"GET /s/{filename:.*} (regex)|HEAD /s/{filename:.*} (regex)|GET /s (static)|HEAD /s (static)"
+	if strings.Join(got, "|") != want {
+		t.Errorf("listing:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	}
+}

@@ -1,0 +1,202 @@
+// static.go owns static file serving (aiohttp's add_static): a prefix route
+// over one directory that never serves a byte from outside it, through
+// http.ServeContent for Range, conditional requests, HEAD and types.
+
+package aioweb
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// StaticOption configures AddStatic.
+type StaticOption func(*staticConfig)
+
+type staticConfig struct {
+	prefix         string
+	dir            string // absolute, symlinks resolved
+	showIndex      bool
+	followSymlinks bool
+	name           string
+}
+
+// ShowIndex lists directories as HTML pages (aiohttp's show_index; off by
+// default, when a directory is 403).
+func ShowIndex() StaticOption { return func(c *staticConfig) { c.showIndex = true } }
+
+// FollowSymlinks serves files whose symlinks lead outside the directory
+// (aiohttp's follow_symlinks; off by default, when they are 404).
+func FollowSymlinks() StaticOption { return func(c *staticConfig) { c.followSymlinks = true } }
+
+// StaticName names the static route, for URL reversal.
+func StaticName(name string) StaticOption { return func(c *staticConfig) { c.name = name } }
+
+// AddStatic serves the files under dir at prefix/<path> for GET and HEAD
+// (aiohttp's add_static) and returns the GET route. Like aiohttp it claims
+// every path under prefix in registration order. Paths that would leave dir
+// (through "..", encoded separators, absolute paths, backslashes, NUL bytes
+// or, unless FollowSymlinks, symlinks) are 404, as aiohttp answers them, and
+// never serve a byte from outside; a directory is 403 unless ShowIndex. Files go through http.ServeContent (Range, ETag,
+// If-Modified-Since, If-None-Match, Content-Type from the extension).
+// It panics, as AddRoute does, if prefix does not start with '/' or dir is
+// not a directory.
+func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
+	if !strings.HasPrefix(prefix, "/") {
+		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix must start with '/'", prefix, dir))
+	}
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if st, serr := os.Stat(abs); err != nil || serr != nil || !st.IsDir() {
+		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): no directory exists there", prefix, dir))
+	}
+	cfg := &staticConfig{prefix: strings.TrimRight(prefix, "/"), dir: abs}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if strings.ContainsAny(cfg.prefix, "{}") {
+		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix may not contain braces", prefix, dir))
+	}
+	pattern := cfg.prefix + "/{filename:.*}"
+	h := cfg.handle
+	var get *Route
+	twin := rt.nextTwin()
+	for _, p := range []string{pattern, cfg.prefix} { // the bare prefix is the directory: 403
+		if p == "" {
+			continue
+		}
+		for _, m := range []string{"GET", "HEAD"} {
+			var ro []RouteOption
+			if get == nil && cfg.name != "" {
+				ro = append(ro, WithName(cfg.name))
+			}
+			r := rt.AddRoute(m, p, h, ro...)
+			r.static, r.twin = cfg, twin
+			if get == nil {
+				get = r
+			}
+		}
+	}
+	return get
+}
+
+// handle serves one file; MatchInfo["filename"] is the decoded rest of the
+// path after the prefix.
+func (c *staticConfig) handle(req *Request) (Resp, error) {
+	name := req.MatchInfo["filename"]
+	switch {
+	case strings.ContainsAny(name, "\x00\\"):
+		return nil, HTTPNotFound()
+	case strings.HasPrefix(name, "/") || filepath.IsAbs(name):
+		return nil, HTTPNotFound() // as aiohttp 3.8 answers "/static//etc/passwd"
+	}
+	full := filepath.Join(c.dir, filepath.FromSlash(name))
+	if !within(c.dir, full) {
+		return nil, HTTPNotFound() // ".." out of the directory
+	}
+	resolved, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil, HTTPNotFound()
+	}
+	if !c.followSymlinks && !within(c.dir, resolved) {
+		return nil, HTTPNotFound() // a symlink out of the directory
+	}
+	st, err := os.Stat(resolved)
+	if err != nil {
+		return nil, HTTPNotFound()
+	}
+	if st.IsDir() {
+		if !c.showIndex {
+			return nil, HTTPForbidden()
+		}
+		return c.index(full, name)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, HTTPNotFound()
+	}
+	return &fileResponse{path: resolved, name: st.Name(), etag: fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size())}, nil
+}
+
+// within reports whether path is dir or inside it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// index renders a directory listing like aiohttp's, names HTML-escaped.
+func (c *staticConfig) index(dir, rel string) (Resp, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, HTTPForbidden()
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+	rel = strings.Trim(rel, "/")
+	title := html.EscapeString("Index of /" + rel)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<html>\n<head>\n<title>%s</title>\n</head>\n<body>\n<h1>%s</h1>\n<ul>\n", title, title)
+	for _, e := range ents {
+		p := e.Name()
+		if rel != "" {
+			p = rel + "/" + p
+		}
+		shown := e.Name()
+		if e.IsDir() {
+			shown += "/"
+		}
+		href := c.prefix + "/" + (&url.URL{Path: p}).EscapedPath()
+		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(href), html.EscapeString(shown))
+	}
+	b.WriteString("</ul>\n</body>\n</html>")
+	return &Response{Text: b.String(), ContentType: "text/html"}, nil
+}
+
+// fileResponse sends a file through http.ServeContent.
+type fileResponse struct {
+	path, name, etag string
+	headers          http.Header
+}
+
+func (f *fileResponse) SetHeader(key, value string) error {
+	if err := checkHeaders(http.Header{key: {value}}); err != nil {
+		return err
+	}
+	if f.headers == nil {
+		f.headers = http.Header{}
+	}
+	f.headers.Set(key, value)
+	return nil
+}
+
+func (f *fileResponse) send(req *Request) error {
+	file, err := os.Open(f.path)
+	if err != nil {
+		return HTTPNotFound().send(req)
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	h := req.w.Header()
+	for k, vs := range f.headers {
+		h[k] = vs
+	}
+	h.Set("Etag", f.etag)
+	h.Set("Accept-Ranges", "bytes")
+	req.started = true
+	http.ServeContent(req.w, req.r, f.name, st.ModTime(), file)
+	return nil
+}
+
+// nextTwin numbers routes registered together (see Route.sameTarget).
+func (rt *Router) nextTwin() int {
+	rt.twins++
+	return rt.twins
+}

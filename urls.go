@@ -1,0 +1,118 @@
+// urls.go owns URL reversal: building, from a route and the values of its
+// variables, a URL that routes back to the same route with the same
+// MatchInfo (aiohttp's route.url / resource.url_for).
+
+package aioweb
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Parts holds the values of a route's variables for URL (aiohttp's parts=).
+type Parts map[string]string
+
+// URL builds the path of this route for parts, with query appended when
+// non-empty. Every value is percent-escaped, '/' included, so the URL
+// routes back to this route with MatchInfo equal to parts. A missing or
+// unknown part, or a value the variable's regex does not accept, is an error,
+// never a wrong URL; so is a URL an earlier route would take. A static route
+// (AddStatic) takes the file as Parts{"filename": "css/site.css"}.
+//
+//	u, err := app.Router.Named("greet").URL(aioweb.Parts{"name": "a b"}, nil) // "/greet/a%20b"
+func (r *Route) URL(parts Parts, query url.Values) (string, error) {
+	if r == nil {
+		return "", errors.New("aioweb: URL of a nil route (no route has that name?)")
+	}
+	path, err := r.buildPath(parts)
+	if err != nil {
+		return "", err
+	}
+	if r.static != nil { // leading slashes are dropped, as aiohttp does
+		parts = Parts{"filename": strings.TrimLeft(parts["filename"], "/")}
+	}
+	// The URL must come back here, with the same values.
+	info, ok := r.matchRaw(path)
+	if !ok {
+		return "", fmt.Errorf("aioweb: URL for %s: %q does not match the pattern (check the values against the regexes)", r.pattern, path)
+	}
+	for k, v := range parts {
+		if info[k] != v {
+			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q would route back as %q", r.pattern, k, v, info[k])
+		}
+	}
+	if r.router != nil {
+		method := r.method
+		if method == MethodAny {
+			method = "GET"
+		}
+		if got := r.router.resolveSlow(method, path); got.route != nil && got.route != r && got.route.handler != nil && !r.sameTarget(got.route) {
+			return "", fmt.Errorf("aioweb: URL for %s: %q is taken by the earlier route %s %s", r.pattern, path, got.route.method, got.route.pattern)
+		}
+	}
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	return path, nil
+}
+
+// sameTarget reports routes registered together for one target (AddGet's
+// HEAD twin, a view's methods, a static route's HEAD).
+func (r *Route) sameTarget(o *Route) bool {
+	return r.pattern == o.pattern && r.twin == o.twin && r.twin != 0
+}
+
+func (r *Route) buildPath(parts Parts) (string, error) {
+	if r.static != nil {
+		name, ok := parts["filename"]
+		if !ok || len(parts) != 1 {
+			return "", fmt.Errorf("aioweb: URL for static route %s takes exactly Parts{\"filename\": ...}", r.pattern)
+		}
+		segs := strings.Split(strings.TrimLeft(name, "/"), "/")
+		for i, s := range segs {
+			segs[i] = url.PathEscape(s)
+		}
+		return r.static.prefix + "/" + strings.Join(segs, "/"), nil
+	}
+	ps, err := parsePattern(r.pattern)
+	if err != nil {
+		return "", err
+	}
+	used := 0
+	var b strings.Builder
+	for _, p := range ps {
+		if !p.isVar {
+			b.WriteString(requotePath(p.lit))
+			continue
+		}
+		v, ok := parts[p.name]
+		if !ok {
+			return "", fmt.Errorf("aioweb: URL for %s: missing part %q", r.pattern, p.name)
+		}
+		used++
+		b.WriteString(url.PathEscape(v))
+	}
+	if used != len(parts) {
+		var extra []string
+		for k := range parts {
+			if !contains(r.vars, k) {
+				extra = append(extra, k)
+			}
+		}
+		sort.Strings(extra)
+		return "", fmt.Errorf("aioweb: URL for %s: unknown parts %q", r.pattern, extra)
+	}
+	return b.String(), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
