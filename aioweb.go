@@ -355,7 +355,7 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 	}
 	if req.hijacked {
 		// The connection is a WebSocket now: no HTTP response may follow.
-		if ws, ok := resp.(*WebSocketResponse); ok && err == nil && ws == req.ext.ws {
+		if ws, ok := resp.(*WebSocketResponse); ok && err == nil && ws == req.x().ws {
 			ws.send(req)
 			return
 		}
@@ -363,8 +363,8 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 			err = errors.New("aioweb: handler returned another response after a WebSocket upgrade")
 		}
 		a.logError(req, err)
-		if req.ext.ws != nil {
-			req.ext.ws.abort()
+		if req.x().ws != nil {
+			req.x().ws.abort()
 		}
 		return
 	}
@@ -468,6 +468,13 @@ type Request struct {
 	started  bool // a response has written its headers
 	hijacked bool // the connection belongs to a WebSocket
 
+	ext *requestExt // rarely used state, allocated on first use (see x)
+}
+
+// requestExt holds the per-request state most requests never touch: the
+// body, parsed query and cookies, values, and what expect.go, upload.go and
+// ws.go keep. Keeping it out of Request keeps the common request small.
+type requestExt struct {
 	query   *MultiDict[string]
 	cookies map[string]string
 	values  map[string]any
@@ -476,11 +483,6 @@ type Request struct {
 	body     []byte
 	bodyErr  error
 
-	ext requestExt // state of other concerns (expect, upload)
-}
-
-// requestExt holds per-request state owned by expect.go and upload.go.
-type requestExt struct {
 	ws           *WebSocketResponse // prepared on this request
 	form         *Form              // Post's result
 	formErr      error
@@ -488,10 +490,21 @@ type requestExt struct {
 	done         []func() // run when the request ends, even after a panic
 }
 
+// x returns the rarely used state, allocating it on first use.
+func (req *Request) x() *requestExt {
+	if req.ext == nil {
+		req.ext = &requestExt{}
+	}
+	return req.ext
+}
+
 // runDone runs the request's end-of-request cleanups, last added first.
 func (req *Request) runDone() {
-	for i := len(req.ext.done) - 1; i >= 0; i-- {
-		req.ext.done[i]()
+	if req.ext == nil {
+		return
+	}
+	for i := len(req.x().done) - 1; i >= 0; i-- {
+		req.x().done[i]()
 	}
 }
 
@@ -526,10 +539,10 @@ func (req *Request) QueryString() string { return req.r.URL.RawQuery }
 // Query returns the parsed query string (aiohttp's GET / query): repeated
 // keys kept in order, blank values kept, '+' decoded as a space.
 func (req *Request) Query() *MultiDict[string] {
-	if req.query == nil {
-		req.query = parseQuery(req.r.URL.RawQuery)
+	if req.x().query == nil {
+		req.x().query = parseQuery(req.r.URL.RawQuery)
 	}
-	return req.query
+	return req.x().query
 }
 
 func parseQuery(q string) *MultiDict[string] {
@@ -559,15 +572,15 @@ func unquotePlus(s string) string {
 
 // Cookies returns the request cookies by name (aiohttp's cookies).
 func (req *Request) Cookies() map[string]string {
-	if req.cookies == nil {
-		req.cookies = map[string]string{}
+	if req.x().cookies == nil {
+		req.x().cookies = map[string]string{}
 		for _, c := range req.r.Cookies() {
-			if _, dup := req.cookies[c.Name]; !dup {
-				req.cookies[c.Name] = c.Value
+			if _, dup := req.x().cookies[c.Name]; !dup {
+				req.x().cookies[c.Name] = c.Value
 			}
 		}
 	}
-	return req.cookies
+	return req.x().cookies
 }
 
 // ContentType returns the media type of Content-Type without parameters,
@@ -607,31 +620,36 @@ func (req *Request) KeepAlive() bool {
 // Set stores a per-request value, for middlewares and handlers to share
 // (aiohttp's request['key'] = value).
 func (req *Request) Set(key string, v any) {
-	if req.values == nil {
-		req.values = map[string]any{}
+	if req.x().values == nil {
+		req.x().values = map[string]any{}
 	}
-	req.values[key] = v
+	req.x().values[key] = v
 }
 
 // Get returns a per-request value, or nil.
-func (req *Request) Get(key string) any { return req.values[key] }
+func (req *Request) Get(key string) any {
+	if req.ext == nil {
+		return nil
+	}
+	return req.x().values[key]
+}
 
 // Read reads the whole body, at most App.ClientMaxSize bytes, and caches it:
 // later calls return the same bytes. A larger body gives a 413
 // *HTTPException, a broken one a 400.
 func (req *Request) Read() ([]byte, error) {
-	if req.bodyRead {
-		return req.body, req.bodyErr
+	if req.x().bodyRead {
+		return req.x().body, req.x().bodyErr
 	}
-	req.bodyRead = true
-	req.body, req.bodyErr = readLimited(req)
-	return req.body, req.bodyErr
+	req.x().bodyRead = true
+	req.x().body, req.x().bodyErr = readLimited(req)
+	return req.x().body, req.x().bodyErr
 }
 
 // bodyReader returns the body limited to the app's ClientMaxSize; reading
 // past the limit fails with an error that tooLarge recognises.
 func (req *Request) bodyReader() (io.Reader, error) {
-	req.ext.continueSent = true // net/http sends 100 Continue on the first read
+	req.x().continueSent = true // net/http sends 100 Continue on the first read
 	limit := req.App.ClientMaxSize()
 	if limit >= 0 && req.r.ContentLength > limit {
 		return nil, tooLarge(limit, req.r.ContentLength)
@@ -945,11 +963,14 @@ func (r *Response) send(req *Request) error {
 	if text {
 		n = len(r.Text)
 	}
-	if status == 204 || status == 304 || status < 200 {
+	switch {
+	case status == 204 || status == 304 || status < 200:
 		delete(h, "Content-Length")
 		delete(h, "Content-Type")
 		n = 0
-	} else {
+	case n > 2048 || req.Method == http.MethodHead || n == 0:
+		// net/http computes Content-Length itself for small bodies it
+		// buffers; larger ones (or none, or HEAD's) are declared here.
 		h["Content-Length"] = []string{strconv.Itoa(n)}
 	}
 	req.started = true

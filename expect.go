@@ -48,10 +48,10 @@ func DefaultExpectHandler(req *Request) (Resp, error) {
 // nothing when it was sent already, the body is being read, the request is
 // HTTP/1.0, or the client did not ask for it.
 func (req *Request) WriteContinue() error {
-	if req.ext.continueSent || req.started {
+	if req.x().continueSent || req.started {
 		return nil
 	}
-	req.ext.continueSent = true
+	req.x().continueSent = true
 	if !req.r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(req.Header.Get("Expect")), "100-continue") {
 		return nil
 	}
@@ -70,6 +70,9 @@ func runExpect(req *Request) (Resp, error) {
 // expectPending reports a request whose client still waits for 100
 // Continue before sending its body: the response was sent without reading it.
 func (req *Request) expectPending() bool {
-	return !req.ext.continueSent && !req.hijacked && req.r.ContentLength != 0 &&
-		req.r.ProtoAtLeast(1, 1) && strings.EqualFold(strings.TrimSpace(req.r.Header.Get("Expect")), "100-continue")
+	if _, ok := req.r.Header["Expect"]; !ok || req.hijacked || req.r.ContentLength == 0 || !req.r.ProtoAtLeast(1, 1) {
+		return false
+	}
+	return (req.ext == nil || !req.ext.continueSent) &&
+		strings.EqualFold(strings.TrimSpace(req.r.Header.Get("Expect")), "100-continue")
 }

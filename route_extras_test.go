@@ -81,6 +81,8 @@ func TestURLReversal(t *testing.T) {
 		{"file", Parts{"name": "a", "ext": "b.c"}, "would route back as"},
 		{"shadowed", nil, "taken by the earlier route GET /shadow/{x}"},
 		{"static", Parts{}, `takes exactly Parts{"filename": ...}`},
+		{"static", Parts{"filename": "../secret.txt"}, "dot segment"},
+		{"greet", Parts{"name": ".."}, "dot segment that clients remove"},
 		{"missing", nil, "nil route"},
 	} {
 		if got, err := rt.Named(c.name).URL(c.parts, nil); err == nil || !strings.Contains(err.Error(), c.want) {

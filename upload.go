@@ -129,14 +129,14 @@ var ErrBodyConsumed = errors.New("aioweb: the request body was consumed by Post"
 // application's ClientMaxSize (413 beyond); a malformed body is a 400 that
 // says what is wrong.
 func (req *Request) Post() (*Form, error) {
-	if req.ext.form != nil || req.ext.formErr != nil {
-		return req.ext.form, req.ext.formErr
+	if req.x().form != nil || req.x().formErr != nil {
+		return req.x().form, req.x().formErr
 	}
-	req.ext.form, req.ext.formErr = req.parseForm()
-	if req.ext.formErr != nil {
-		req.ext.form = nil
+	req.x().form, req.x().formErr = req.parseForm()
+	if req.x().formErr != nil {
+		req.x().form = nil
 	}
-	return req.ext.form, req.ext.formErr
+	return req.x().form, req.x().formErr
 }
 
 func (req *Request) parseForm() (*Form, error) {
@@ -211,8 +211,8 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.bodyRead, req.bodyErr = true, ErrBodyConsumed
-	req.ext.continueSent = true
+	req.x().bodyRead, req.x().bodyErr = true, ErrBodyConsumed
+	req.x().continueSent = true
 	mr := multipart.NewReader(body, boundary)
 	budget := req.App.FormMemory()
 	for {
@@ -291,7 +291,7 @@ func (req *Request) storeFile(part *multipart.Part, budget *int64) (*FileField, 
 	if err != nil {
 		return nil, fmt.Errorf("aioweb: storing upload: %w", err)
 	}
-	req.ext.done = append(req.ext.done, func() {
+	req.x().done = append(req.x().done, func() {
 		f.Close()
 		os.Remove(f.Name())
 	})
@@ -332,10 +332,10 @@ func (req *Request) Multipart() (*multipart.Reader, error) {
 	if params["boundary"] == "" {
 		return nil, badForm("multipart body without a boundary")
 	}
-	if req.bodyRead {
+	if req.x().bodyRead {
 		return nil, ErrBodyConsumed
 	}
-	req.bodyRead, req.bodyErr = true, ErrBodyConsumed
-	req.ext.continueSent = true
+	req.x().bodyRead, req.x().bodyErr = true, ErrBodyConsumed
+	req.x().continueSent = true
 	return multipart.NewReader(req.r.Body, params["boundary"]), nil
 }

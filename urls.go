@@ -73,6 +73,9 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 		}
 		segs := strings.Split(strings.TrimLeft(name, "/"), "/")
 		for i, s := range segs {
+			if s == "." || s == ".." || strings.ContainsRune(s, 0) {
+				return "", fmt.Errorf("aioweb: URL for static route %s: filename %q has a dot segment or NUL", r.pattern, name)
+			}
 			segs[i] = url.PathEscape(s)
 		}
 		return r.static.prefix + "/" + strings.Join(segs, "/"), nil
@@ -93,6 +96,11 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 			return "", fmt.Errorf("aioweb: URL for %s: missing part %q", r.pattern, p.name)
 		}
 		used++
+		if v == "." || v == ".." || strings.HasSuffix(b.String(), "/") && (strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
+			// clients resolve dot segments before sending: the URL would
+			// not arrive as built
+			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q makes a dot segment that clients remove", r.pattern, p.name, v)
+		}
 		b.WriteString(url.PathEscape(v))
 	}
 	if used != len(parts) {

@@ -341,7 +341,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	req.hijacked = true
 	conn.SetReadLimit(ws.maxMsgSize)
 	ws.conn, ws.req = conn, req
-	req.ext.ws = ws
+	req.x().ws = ws
 	ws.direct = ws.autoping && ws.heartbeat == 0
 	if !ws.direct {
 		go ws.readLoop()
