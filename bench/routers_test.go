@@ -79,7 +79,9 @@ func concrete(r route) string {
 	return strings.Join(segs, "/")
 }
 
-func answer(i int, values []string) string { return fmt.Sprintf("r%d:%s", i, strings.Join(values, ",")) }
+func answer(i int, values []string) string {
+	return fmt.Sprintf("r%d:%s", i, strings.Join(values, ","))
+}
 
 func write(w http.ResponseWriter, s string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

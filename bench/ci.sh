@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# ci.sh: what CI runs in bench/: every router must answer every route
+# correctly, and every benchmark must run (briefly).
+set -euo pipefail
+cd "$(dirname "$0")"
+go vet ./...
+go test -count=1 -run . -bench . -benchtime 20x ./...
