@@ -1,0 +1,395 @@
+// request.go owns the Request a handler gets (aiohttp's web.Request): its
+// accessors, the body with its size limit, the query, cookies and
+// per-request values, and MultiDict.
+
+package aioweb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// HttpVersion is a request's HTTP version (aiohttp's HttpVersion).
+type HttpVersion uint16
+
+// HTTP versions; compare with req.Version.
+const (
+	HttpVersion10 HttpVersion = 0x0100
+	HttpVersion11 HttpVersion = 0x0101
+	HttpVersion20 HttpVersion = 0x0200
+)
+
+// Major returns the major version number.
+func (v HttpVersion) Major() int { return int(v >> 8) }
+
+// Minor returns the minor version number.
+func (v HttpVersion) Minor() int { return int(v & 0xff) }
+
+// String returns "HTTP/major.minor".
+func (v HttpVersion) String() string {
+	return "HTTP/" + strconv.Itoa(v.Major()) + "." + strconv.Itoa(v.Minor())
+}
+
+// Request is aiohttp's web.Request: the request a handler gets. Its fields
+// are read-only views of the underlying *http.Request.
+type Request struct {
+	// Method is the upper-cased method.
+	Method string
+	// Path is the percent-decoded path.
+	Path string
+	// Header holds the request headers (multi-valued: Header.Values(k) is
+	// aiohttp's headers.getall(k)).
+	Header http.Header
+	// MatchInfo holds the route variables, decoded (aiohttp's match_info).
+	MatchInfo map[string]string
+	// Route is the matched route, nil when the request resolved to 404/405.
+	Route *Route
+	// App is the application serving the request.
+	App *Application
+
+	r        *http.Request
+	w        http.ResponseWriter
+	routeErr *HTTPException
+	started  bool // a response has written its headers
+	hijacked bool // the connection belongs to a WebSocket
+
+	ext *requestExt // rarely used state, allocated on first use (see x)
+}
+
+// requestExt holds the per-request state most requests never touch: the
+// body, parsed query and cookies, values, and what expect.go, upload.go and
+// ws.go keep. Keeping it out of Request keeps the common request small.
+type requestExt struct {
+	query   *MultiDict[string]
+	cookies map[string]string
+	values  map[string]any
+
+	bodyRead bool
+	body     []byte
+	bodyErr  error
+
+	ws           *WebSocketResponse // prepared on this request
+	form         *Form              // Post's result
+	formErr      error
+	continueSent bool
+	done         []func() // run when the request ends, even after a panic
+}
+
+// x returns the rarely used state, allocating it on first use.
+func (req *Request) x() *requestExt {
+	if req.ext == nil {
+		req.ext = &requestExt{}
+	}
+	return req.ext
+}
+
+// runDone runs the request's end-of-request cleanups, last added first.
+func (req *Request) runDone() {
+	if req.ext == nil {
+		return
+	}
+	for i := len(req.x().done) - 1; i >= 0; i-- {
+		req.x().done[i]()
+	}
+}
+
+// HTTPRequest returns the underlying *http.Request.
+func (req *Request) HTTPRequest() *http.Request { return req.r }
+
+// ResponseWriter returns the underlying http.ResponseWriter, for code that
+// writes the response itself; return a nil-free Resp such as an already
+// prepared StreamResponse is not needed then: see WrapHandler.
+func (req *Request) ResponseWriter() http.ResponseWriter { return req.w }
+
+// Context returns the request's context, canceled when the client goes away.
+func (req *Request) Context() context.Context { return req.r.Context() }
+
+// Version returns the HTTP version.
+func (req *Request) Version() HttpVersion {
+	return HttpVersion(req.r.ProtoMajor<<8 | req.r.ProtoMinor)
+}
+
+// Host returns the Host header.
+func (req *Request) Host() string { return req.r.Host }
+
+// RawPath returns the path as sent, percent-encoded.
+func (req *Request) RawPath() string { return req.r.URL.EscapedPath() }
+
+// PathQS returns the raw path and query (aiohttp's path_qs).
+func (req *Request) PathQS() string { return req.r.URL.RequestURI() }
+
+// QueryString returns the raw query string.
+func (req *Request) QueryString() string { return req.r.URL.RawQuery }
+
+// Query returns the parsed query string (aiohttp's GET / query): repeated
+// keys kept in order, blank values kept, '+' decoded as a space.
+func (req *Request) Query() *MultiDict[string] {
+	if req.x().query == nil {
+		req.x().query = parseQuery(req.r.URL.RawQuery)
+	}
+	return req.x().query
+}
+
+func parseQuery(q string) *MultiDict[string] {
+	m := &MultiDict[string]{}
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, v = unquotePlus(k), unquotePlus(v)
+		m.Add(k, v)
+	}
+	return m
+}
+
+func unquotePlus(s string) string {
+	if strings.ContainsAny(s, "%+") {
+		if u, err := url.QueryUnescape(s); err == nil {
+			return u
+		}
+		return strings.ReplaceAll(s, "+", " ")
+	}
+	return s
+}
+
+// Cookies returns the request cookies by name (aiohttp's cookies).
+func (req *Request) Cookies() map[string]string {
+	if req.x().cookies == nil {
+		req.x().cookies = map[string]string{}
+		for _, c := range req.r.Cookies() {
+			if _, dup := req.x().cookies[c.Name]; !dup {
+				req.x().cookies[c.Name] = c.Value
+			}
+		}
+	}
+	return req.x().cookies
+}
+
+// ContentType returns the media type of Content-Type without parameters,
+// "application/octet-stream" when the header is absent (as aiohttp).
+func (req *Request) ContentType() string {
+	ct, ok := req.r.Header["Content-Type"]
+	if !ok || len(ct) == 0 {
+		return "application/octet-stream"
+	}
+	t, _, _ := strings.Cut(ct[0], ";")
+	return strings.TrimSpace(t)
+}
+
+// Charset returns the charset parameter of Content-Type, or "".
+func (req *Request) Charset() string {
+	_, params, err := mime.ParseMediaType(req.r.Header.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return params["charset"]
+}
+
+// ContentLength returns the declared body length, or -1 when unknown.
+func (req *Request) ContentLength() int64 { return req.r.ContentLength }
+
+// KeepAlive reports whether the connection may serve another request.
+func (req *Request) KeepAlive() bool {
+	if req.r.Close {
+		return false
+	}
+	if req.r.ProtoMajor == 1 && req.r.ProtoMinor == 0 {
+		return strings.EqualFold(req.r.Header.Get("Connection"), "keep-alive")
+	}
+	return req.r.ProtoAtLeast(1, 1)
+}
+
+// Set stores a per-request value, for middlewares and handlers to share
+// (aiohttp's request['key'] = value).
+func (req *Request) Set(key string, v any) {
+	if req.x().values == nil {
+		req.x().values = map[string]any{}
+	}
+	req.x().values[key] = v
+}
+
+// Get returns a per-request value, or nil.
+func (req *Request) Get(key string) any {
+	if req.ext == nil {
+		return nil
+	}
+	return req.x().values[key]
+}
+
+// Read reads the whole body, at most App.ClientMaxSize bytes, and caches it:
+// later calls return the same bytes. A larger body gives a 413
+// *HTTPException, a broken one a 400.
+func (req *Request) Read() ([]byte, error) {
+	if req.x().bodyRead {
+		return req.x().body, req.x().bodyErr
+	}
+	req.x().bodyRead = true
+	req.x().body, req.x().bodyErr = readLimited(req)
+	return req.x().body, req.x().bodyErr
+}
+
+// bodyReader returns the body limited to the app's ClientMaxSize; reading
+// past the limit fails with an error that tooLarge recognises.
+func (req *Request) bodyReader() (io.Reader, error) {
+	req.x().continueSent = true // net/http sends 100 Continue on the first read
+	limit := req.App.ClientMaxSize()
+	if limit >= 0 && req.r.ContentLength > limit {
+		return nil, tooLarge(limit, req.r.ContentLength)
+	}
+	if limit < 0 {
+		return req.r.Body, nil
+	}
+	return http.MaxBytesReader(req.w, req.r.Body, limit), nil
+}
+
+func readLimited(req *Request) ([]byte, error) {
+	rd, err := req.bodyReader()
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, bodyError(req, err)
+	}
+	return b, nil
+}
+
+// bodyError maps a body read error to the HTTPException to answer.
+func bodyError(req *Request, err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return tooLarge(mb.Limit, -1)
+	}
+	var exc *HTTPException
+	if errors.As(err, &exc) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: cannot read request body")), err)
+}
+
+func tooLarge(limit, actual int64) *HTTPException {
+	msg := fmt.Sprintf("Maximum request body size %d exceeded, actual body size ", limit)
+	if actual >= 0 {
+		msg += strconv.FormatInt(actual, 10)
+	} else {
+		msg += "larger"
+	}
+	return HTTPRequestEntityTooLarge(WithText(msg))
+}
+
+// Text reads the body as a string. The body must be UTF-8 (or the charset
+// must be utf-8/us-ascii); otherwise it is a 400.
+func (req *Request) Text() (string, error) {
+	b, err := req.Read()
+	if err != nil {
+		return "", err
+	}
+	if cs := strings.ToLower(req.Charset()); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" && cs != "ascii" {
+		return "", HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: charset %q is not supported", cs)))
+	}
+	if !utf8.Valid(b) {
+		return "", HTTPBadRequest(WithText("400: Bad Request: request body is not valid UTF-8"))
+	}
+	return string(b), nil
+}
+
+// JSON decodes the body as JSON into v; malformed JSON is a 400.
+func (req *Request) JSON(v any) error {
+	b, err := req.Read()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: invalid JSON body: "+err.Error())), err)
+	}
+	return nil
+}
+
+// MultiDict is aiohttp's MultiDict: keys with possibly repeated values, in
+// arrival order. The zero value is empty and ready to use.
+type MultiDict[V any] struct {
+	keys []string
+	vals []V
+}
+
+// Add appends a value for key.
+func (m *MultiDict[V]) Add(key string, v V) {
+	m.keys = append(m.keys, key)
+	m.vals = append(m.vals, v)
+}
+
+// Get returns the first value for key, or the zero value.
+func (m *MultiDict[V]) Get(key string) V {
+	v, _ := m.GetOK(key)
+	return v
+}
+
+// GetOK returns the first value for key and whether there is one.
+func (m *MultiDict[V]) GetOK(key string) (V, bool) {
+	if m != nil {
+		for i, k := range m.keys {
+			if k == key {
+				return m.vals[i], true
+			}
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// GetAll returns every value for key in order (aiohttp's getall).
+func (m *MultiDict[V]) GetAll(key string) []V {
+	var out []V
+	if m != nil {
+		for i, k := range m.keys {
+			if k == key {
+				out = append(out, m.vals[i])
+			}
+		}
+	}
+	return out
+}
+
+// Has reports whether key is present.
+func (m *MultiDict[V]) Has(key string) bool {
+	_, ok := m.GetOK(key)
+	return ok
+}
+
+// Keys returns every key in arrival order, repeated keys repeated.
+func (m *MultiDict[V]) Keys() []string {
+	if m == nil {
+		return nil
+	}
+	return append([]string(nil), m.keys...)
+}
+
+// Len returns the number of key/value pairs.
+func (m *MultiDict[V]) Len() int {
+	if m == nil {
+		return 0
+	}
+	return len(m.keys)
+}
+
+// Each calls fn for every pair in order.
+func (m *MultiDict[V]) Each(fn func(key string, v V)) {
+	if m == nil {
+		return
+	}
+	for i, k := range m.keys {
+		fn(k, m.vals[i])
+	}
+}

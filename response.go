@@ -1,0 +1,400 @@
+// response.go owns the responses a handler returns: Response (with aiohttp's
+// content-type defaults), JSONResponse, cookies, and StreamResponse.
+
+package aioweb
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Response is aiohttp's web.Response: a complete response with a body.
+//
+// Set Text for a text body (Content-Type text/plain; charset=utf-8 unless
+// ContentType/Charset say otherwise) or Body for bytes (Content-Type
+// application/octet-stream unless ContentType says otherwise), not both.
+// Status 0 means 200. Reason is aiohttp's reason; net/http always puts the
+// standard phrase on the status line.
+type Response struct {
+	Status      int
+	Reason      string
+	Body        []byte
+	Text        string
+	Headers     http.Header
+	ContentType string
+	Charset     string
+
+	cookies []*http.Cookie
+}
+
+// JSONResponse returns a Response whose body is data encoded as JSON with
+// Content-Type application/json; charset=utf-8 (aiohttp's json_response).
+func JSONResponse(data any) (*Response, error) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("aioweb: JSONResponse: %w", err)
+	}
+	return &Response{Text: string(b), ContentType: "application/json"}, nil
+}
+
+// SetCookie adds a Set-Cookie header; Path defaults to "/" as in aiohttp.
+// An invalid cookie (a name or value net/http would not send) is an error.
+func (r *Response) SetCookie(c *http.Cookie) error {
+	cc := *c
+	if cc.Path == "" {
+		cc.Path = "/"
+	}
+	if err := cc.Valid(); err != nil {
+		return fmt.Errorf("aioweb: SetCookie: %w", err)
+	}
+	for i, o := range r.cookies {
+		if o.Name == cc.Name {
+			r.cookies[i] = &cc
+			return nil
+		}
+	}
+	r.cookies = append(r.cookies, &cc)
+	return nil
+}
+
+// DelCookie tells the client to delete cookie name at path (default "/").
+func (r *Response) DelCookie(name, path string) error {
+	return r.SetCookie(delCookie(name, path))
+}
+
+func delCookie(name, path string) *http.Cookie {
+	return &http.Cookie{Name: name, Path: path, MaxAge: -1, Expires: time.Unix(0, 0)}
+}
+
+// SetHeader sets a response header, rejecting CR/LF (response splitting).
+func (r *Response) SetHeader(key, value string) error {
+	if err := checkHeaders(http.Header{key: {value}}); err != nil {
+		return err
+	}
+	if r.Headers == nil {
+		r.Headers = http.Header{}
+	}
+	r.Headers.Set(key, value)
+	return nil
+}
+
+// Validate reports why the response cannot be sent, or nil.
+func (r *Response) Validate() error {
+	if r.Body != nil && r.Text != "" {
+		return errors.New("aioweb: Response: Body and Text are not allowed together")
+	}
+	if strings.Contains(strings.ToLower(r.ContentType), "charset") {
+		return errors.New("aioweb: Response: charset must not be in ContentType; use Charset")
+	}
+	if strings.ContainsAny(r.Reason, "\r\n") {
+		return fmt.Errorf("aioweb: Response: reason %q contains CR or LF", r.Reason)
+	}
+	if strings.ContainsAny(r.ContentType+r.Charset, "\r\n") {
+		return errors.New("aioweb: Response: content type contains CR or LF")
+	}
+	return checkHeaders(r.Headers)
+}
+
+// checkHeaders rejects header names and values that would split a response.
+func checkHeaders(h http.Header) error {
+	for k, vs := range h {
+		if k == "" || strings.ContainsAny(k, "\r\n: \t") {
+			return fmt.Errorf("aioweb: invalid header name %q", k)
+		}
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return fmt.Errorf("aioweb: header %s: value %q contains CR, LF or NUL", k, v)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Response) send(req *Request) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	h := req.w.Header()
+	for k, vs := range r.Headers {
+		h[k] = vs
+	}
+	status := r.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	body := r.Body
+	text := r.Text != ""
+	switch {
+	case text:
+		ct, cs := r.ContentType, r.Charset
+		if ct == "" {
+			if hv := h.Get("Content-Type"); hv != "" {
+				t, params, err := mime.ParseMediaType(hv)
+				if err == nil {
+					ct = t
+					if cs == "" {
+						cs = params["charset"]
+					}
+				}
+			}
+		}
+		if cs == "" {
+			cs = "utf-8"
+		} else if lc := strings.ToLower(cs); lc != "utf-8" && lc != "utf8" && !(isASCII(r.Text) && (lc == "us-ascii" || lc == "ascii" || strings.HasPrefix(lc, "iso-8859-"))) {
+			return fmt.Errorf("aioweb: Response: cannot encode Text as charset %q; encode it and use Body", cs)
+		}
+		if ct == "" || ct == "application/octet-stream" {
+			ct = "text/plain"
+		}
+		if ct == "text/plain" && cs == "utf-8" {
+			h["Content-Type"] = hdrTextPlain
+		} else {
+			h["Content-Type"] = []string{ct + "; charset=" + cs}
+		}
+	case len(body) > 0 || r.ContentType != "":
+		ct := r.ContentType
+		if ct == "" {
+			ct = h.Get("Content-Type")
+		}
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		if r.Charset != "" {
+			ct += "; charset=" + r.Charset
+		}
+		h["Content-Type"] = []string{ct}
+	}
+	for _, c := range r.cookies {
+		h.Add("Set-Cookie", c.String())
+	}
+	n := len(body)
+	if text {
+		n = len(r.Text)
+	}
+	switch {
+	case status == 204 || status == 304 || status < 200:
+		delete(h, "Content-Length")
+		delete(h, "Content-Type")
+		n = 0
+	case n > 2048 || req.Method == http.MethodHead || n == 0:
+		// net/http computes Content-Length itself for small bodies it
+		// buffers; larger ones (or none, or HEAD's) are declared here.
+		h["Content-Length"] = []string{strconv.Itoa(n)}
+	}
+	req.started = true
+	req.w.WriteHeader(status)
+	if n > 0 && req.Method != http.MethodHead {
+		var err error
+		if text {
+			_, err = io.WriteString(req.w, r.Text)
+		} else {
+			_, err = req.w.Write(body)
+		}
+		if err != nil {
+			req.clientGone(err)
+		}
+	}
+	return nil
+}
+
+// clientGone notes a write error: the client went away, nothing to answer.
+func (req *Request) clientGone(err error) {
+	req.App.Logger().Debug("aioweb: write failed", "path", req.Path, "error", err)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// Errors returned by StreamResponse.
+var (
+	ErrNotPrepared     = errors.New("aioweb: response is not prepared: call Prepare first")
+	ErrAlreadyPrepared = errors.New("aioweb: response already prepared: status and headers are sent")
+	ErrEOFWritten      = errors.New("aioweb: cannot write after WriteEOF")
+)
+
+// StreamResponse is aiohttp's StreamResponse: set the status and headers,
+// Prepare (aiohttp 0.15's start) sends them, then Write streams the body,
+// each write flushed to the client (chunked unless a Content-Length was
+// set). The zero value is a 200 response ready to configure.
+type StreamResponse struct {
+	status  int
+	headers http.Header
+	cookies []*http.Cookie
+
+	req      *Request
+	prepared bool
+	eof      bool
+}
+
+// NewStreamResponse returns a StreamResponse with the given status (0: 200).
+func NewStreamResponse(status int) *StreamResponse { return &StreamResponse{status: status} }
+
+// Status returns the status code.
+func (s *StreamResponse) Status() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
+
+// Prepared reports whether Prepare has sent the status and headers.
+func (s *StreamResponse) Prepared() bool { return s.prepared }
+
+// Header returns a copy of the headers set so far.
+func (s *StreamResponse) Header() http.Header { return s.headers.Clone() }
+
+// SetStatus sets the status code; after Prepare it is an error.
+func (s *StreamResponse) SetStatus(status int) error {
+	if s.prepared {
+		return ErrAlreadyPrepared
+	}
+	if status < 100 || status > 599 {
+		return fmt.Errorf("aioweb: invalid HTTP status %d", status)
+	}
+	s.status = status
+	return nil
+}
+
+// SetHeader sets a header; after Prepare, or with CR/LF, it is an error.
+func (s *StreamResponse) SetHeader(key, value string) error {
+	return s.editHeader(key, value, http.Header.Set)
+}
+
+// AddHeader adds a header value; after Prepare, or with CR/LF, it is an error.
+func (s *StreamResponse) AddHeader(key, value string) error {
+	return s.editHeader(key, value, http.Header.Add)
+}
+
+// DelHeader removes a header; after Prepare it is an error.
+func (s *StreamResponse) DelHeader(key string) error {
+	if s.prepared {
+		return ErrAlreadyPrepared
+	}
+	s.headers.Del(key)
+	return nil
+}
+
+func (s *StreamResponse) editHeader(key, value string, op func(http.Header, string, string)) error {
+	if s.prepared {
+		return ErrAlreadyPrepared
+	}
+	if err := checkHeaders(http.Header{key: {value}}); err != nil {
+		return err
+	}
+	if s.headers == nil {
+		s.headers = http.Header{}
+	}
+	op(s.headers, key, value)
+	return nil
+}
+
+// SetContentType sets Content-Type; after Prepare it is an error.
+func (s *StreamResponse) SetContentType(ct string) error { return s.SetHeader("Content-Type", ct) }
+
+// SetContentLength sets Content-Length, making the body length-delimited.
+func (s *StreamResponse) SetContentLength(n int64) error {
+	return s.SetHeader("Content-Length", strconv.FormatInt(n, 10))
+}
+
+// SetCookie adds a Set-Cookie header (Path defaults to "/").
+func (s *StreamResponse) SetCookie(c *http.Cookie) error {
+	if s.prepared {
+		return ErrAlreadyPrepared
+	}
+	var r Response
+	if err := r.SetCookie(c); err != nil {
+		return err
+	}
+	s.cookies = append(s.cookies, r.cookies...)
+	return nil
+}
+
+// DelCookie tells the client to delete cookie name at path (default "/").
+func (s *StreamResponse) DelCookie(name, path string) error {
+	return s.SetCookie(delCookie(name, path))
+}
+
+// Prepare sends the status line and headers for req. Calling it again with
+// the same request does nothing; with another request it is an error.
+func (s *StreamResponse) Prepare(req *Request) error {
+	if s.prepared {
+		if s.req != req {
+			return errors.New("aioweb: response has been prepared with a different request")
+		}
+		return nil
+	}
+	if req.started {
+		return errors.New("aioweb: another response was already sent for this request")
+	}
+	h := req.w.Header()
+	for k, vs := range s.headers {
+		h[k] = vs
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil // no sniffing: aiohttp sends no type by default
+	}
+	for _, c := range s.cookies {
+		h.Add("Set-Cookie", c.String())
+	}
+	s.req, s.prepared = req, true
+	req.started = true
+	req.w.WriteHeader(s.Status())
+	if f, ok := req.w.(http.Flusher); ok {
+		f.Flush()
+	}
+	return nil
+}
+
+// Write sends p as part of the body and flushes it. Empty writes do
+// nothing. Before Prepare or after WriteEOF it is an error.
+func (s *StreamResponse) Write(p []byte) (int, error) {
+	if !s.prepared {
+		return 0, ErrNotPrepared
+	}
+	if s.eof {
+		return 0, ErrEOFWritten
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := s.req.w.Write(p)
+	if err == nil {
+		if f, ok := s.req.w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	return n, err
+}
+
+// WriteEOF ends the body. It is idempotent; before Prepare it is an error.
+func (s *StreamResponse) WriteEOF() error {
+	if !s.prepared {
+		return ErrNotPrepared
+	}
+	s.eof = true
+	return nil
+}
+
+func (s *StreamResponse) send(req *Request) error {
+	if !s.prepared {
+		if err := s.Prepare(req); err != nil {
+			return err
+		}
+	} else if s.req != req {
+		return errors.New("aioweb: response has been prepared with a different request")
+	}
+	return s.WriteEOF()
+}
