@@ -6,9 +6,13 @@ package aioweb
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -175,6 +179,89 @@ func FuzzMatch(f *testing.F) {
 		}
 		if strings.HasPrefix(rec.Body.String(), "r13|") && req.URL.EscapedPath() != "/static/page" {
 			t.Fatalf("static route answered %q", target)
+		}
+	})
+}
+
+// FuzzPost: any body and content type given to Post never panics, never
+// yields more than the body limit, answers 2xx/4xx only, and leaves no
+// temporary file behind.
+func FuzzPost(f *testing.F) {
+	ct, body := multipartBody(f, part{name: "a", data: []byte("1")}, part{name: "f", filename: "x.bin", ctype: "-", data: []byte("0123456789abcdef0123456789")})
+	f.Add(ct, body)
+	f.Add("application/x-www-form-urlencoded", []byte("a=1&a=2&b=%zz&c"))
+	f.Add("multipart/form-data; boundary=x", []byte("--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"../y\"\r\n\r\nabc\r\n--x--\r\n"))
+	f.Add("multipart/form-data; boundary=x", []byte("--x\r\nContent-Disposition: form-data\r\n\r\n"))
+	dir := f.TempDir()
+	const limit = 4096
+	app := NewApplication(WithUploadDir(dir), WithFormMemory(16), WithClientMaxSize(limit))
+	app.Router.AddRoute("POST", "/", func(req *Request) (Resp, error) {
+		form, err := req.Post()
+		if err != nil {
+			return nil, err
+		}
+		var total int64
+		form.Each(func(k string, v any) {
+			total += int64(len(k))
+			switch v := v.(type) {
+			case string:
+				total += int64(len(v))
+			case *FileField:
+				n, _ := io.Copy(io.Discard, v.File)
+				if n != v.Size {
+					panic(fmt.Sprintf("file %q: Size %d, content %d", v.Name, v.Size, n))
+				}
+				total += n
+			}
+		})
+		if total > limit {
+			panic(fmt.Sprintf("form holds %d bytes over a %d-byte limit", total, limit))
+		}
+		return &Response{Text: "ok"}, nil
+	})
+	app.MakeHandler()
+	f.Fuzz(func(t *testing.T, ctype string, body []byte) {
+		req := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, req)
+		if rec.Code != 200 && (rec.Code < 400 || rec.Code > 499) {
+			t.Fatalf("Content-Type %q, body %q: status %d %q", ctype, body, rec.Code, rec.Body.String())
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Fatalf("temporary files left: %v", ents)
+		}
+	})
+}
+
+// FuzzURL: a URL built by reversal either is an error or, parsed as a
+// server parses it, routes back to the same route with the same value.
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"bob", "a b/c", "100%", "..", ".", "a/../b", "x?y#z", "{}", "café", "", "%2F", "\x00", "a\nb"} {
+		f.Add(s)
+	}
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/greet/{name}", infoHandler(0), WithName("greet"))
+	app.Router.AddRoute("GET", "/tail/{rest:.+}", infoHandler(1), WithName("tail"))
+	app.Router.AddRoute("GET", `/num/{n:\d+}`, infoHandler(2), WithName("num"))
+	app.Router.AddRoute("GET", "/{other}", infoHandler(3))
+	app.MakeHandler()
+	f.Fuzz(func(t *testing.T, v string) {
+		for i, name := range []string{"greet", "tail", "num"} {
+			u, err := app.Router.Named(name).URL(Parts{app.Router.Named(name).Vars()[0]: v}, nil)
+			if err != nil {
+				continue
+			}
+			req, err := http.ReadRequest(bufio.NewReader(strings.NewReader("GET " + u + " HTTP/1.1\r\nHost: x\r\n\r\n")))
+			if err != nil {
+				t.Fatalf("%s(%q) = %q, which a server cannot parse: %v", name, v, u, err)
+			}
+			rec := httptest.NewRecorder()
+			app.ServeHTTP(rec, req)
+			want := infoBody(i, map[string]string{app.Router.Named(name).Vars()[0]: v})
+			if rec.Code != 200 || rec.Body.String() != want {
+				t.Fatalf("%s(%q) = %q routes to %d %q, want %q", name, v, u, rec.Code, rec.Body.String(), want)
+			}
 		}
 	})
 }

@@ -15,6 +15,17 @@ import (
 
 type result struct{ ns, bytes, allocs float64 }
 
+// baselineOrder lists the baselines a table's ratios are taken against.
+var baselineOrder = []string{"servemux", "servemux+regexp", "first", "raw-coder", "net-http-ParseMultipartForm"}
+
+var baselines = map[string]bool{}
+
+func init() {
+	for _, b := range baselineOrder {
+		baselines[b] = true
+	}
+}
+
 func main() {
 	best := map[string]map[string]result{}
 	var order []string
@@ -29,6 +40,15 @@ func main() {
 			name = name[:i]
 		}
 		group, sub, _ := strings.Cut(strings.TrimPrefix(name, "Benchmark"), "/")
+		// Nested names: "static/servemux" (case/router) or "raw-coder/32B"
+		// (router/case); the case joins the group.
+		if a, b, ok := strings.Cut(sub, "/"); ok {
+			if baselines[a] || a == "aioweb" {
+				group, sub = group+" "+b, a
+			} else {
+				group, sub = group+" "+a, b
+			}
+		}
 		var r result
 		for i := 2; i+1 < len(f); i += 2 {
 			v, _ := strconv.ParseFloat(f[i], 64)
@@ -50,12 +70,15 @@ func main() {
 		}
 	}
 	for _, g := range order {
-		base := "servemux"
-		if _, ok := best[g][base]; !ok {
-			base = "servemux+regexp"
+		base := ""
+		for _, b := range baselineOrder {
+			if _, ok := best[g][b]; ok {
+				base = b
+				break
+			}
 		}
-		if _, ok := best[g][base]; !ok {
-			base = "first"
+		if base == "" {
+			continue
 		}
 		fmt.Printf("### %s\n\n| router | ns/op | B/op | allocs/op | ns/op vs %s |\n|---|---|---|---|---|\n", g, base)
 		subs := make([]string, 0, len(best[g]))
