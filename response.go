@@ -135,8 +135,8 @@ func (r *Response) send(req *Request) error {
 	case text:
 		ct, cs := r.ContentType, r.Charset
 		if ct == "" {
-			if hv := h.Get("Content-Type"); hv != "" {
-				t, params, err := mime.ParseMediaType(hv)
+			if hv := h["Content-Type"]; len(hv) > 0 && hv[0] != "" {
+				t, params, err := mime.ParseMediaType(hv[0])
 				if err == nil {
 					ct = t
 					if cs == "" {
@@ -160,8 +160,8 @@ func (r *Response) send(req *Request) error {
 		}
 	case len(body) > 0 || r.ContentType != "":
 		ct := r.ContentType
-		if ct == "" {
-			ct = h.Get("Content-Type")
+		if hv := h["Content-Type"]; ct == "" && len(hv) > 0 {
+			ct = hv[0]
 		}
 		if ct == "" {
 			ct = "application/octet-stream"
