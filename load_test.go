@@ -5,6 +5,7 @@
 package aioweb
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 func openFDs() int {
@@ -136,4 +139,79 @@ func TestLoadWithFaults(t *testing.T) {
 		t.Errorf("heap: %d before, %d after", baseHeap, h)
 	}
 	t.Logf("%d ok, %d 500s, %d dropped", ok.Load(), fiveHundreds.Load(), dropped.Load())
+}
+
+// TestWebSocketLoad runs 500 concurrent echo connections (100 with -short),
+// a third of them dropped abruptly mid-conversation; the rest must get every
+// answer, and no goroutine or handler may be left behind.
+func TestWebSocketLoad(t *testing.T) {
+	n := 500
+	if testing.Short() || raceEnabled {
+		n = 150
+	}
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		for {
+			msg := ws.Receive(req.Context())
+			switch msg.Type {
+			case MsgText:
+				ws.SendStr(msg.Str() + "/answer")
+			case MsgClose, MsgClosed, MsgError:
+				return ws, nil
+			}
+		}
+	})
+	srv := httptest.NewServer(app)
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
+	base := runtime.NumGoroutine()
+	var wg sync.WaitGroup
+	var answered, dropped atomic.Int64
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			c, _, err := websocket.Dial(ctx, url, nil)
+			if err != nil {
+				t.Errorf("dial %d: %v", i, err)
+				return
+			}
+			for k := 0; k < 5; k++ {
+				msg := fmt.Sprintf("%d-%d", i, k)
+				if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+					t.Errorf("write %d: %v", i, err)
+					return
+				}
+				if i%3 == 0 && k == 2 {
+					c.CloseNow() // gone without a close frame
+					dropped.Add(1)
+					return
+				}
+				_, b, err := c.Read(ctx)
+				if err != nil || string(b) != msg+"/answer" {
+					t.Errorf("conn %d: %q %v", i, b, err)
+					return
+				}
+				answered.Add(1)
+			}
+			c.Close(websocket.StatusNormalClosure, "")
+		}(i)
+	}
+	wg.Wait()
+	wantDropped := int64((n + 2) / 3)
+	if dropped.Load() != wantDropped || answered.Load() != int64(n-int(wantDropped))*5+wantDropped*2 {
+		t.Errorf("answered %d, dropped %d", answered.Load(), dropped.Load())
+	}
+	if got := settle(0, func() int { return int(app.InFlight()) }); got != 0 {
+		t.Errorf("%d WebSocket handlers still running", got)
+	}
+	srv.Close()
+	if got := settle(base, runtime.NumGoroutine); got > base {
+		t.Errorf("goroutines: %d before, %d after", base, got)
+	}
 }
