@@ -107,8 +107,72 @@ handler; the Accept chooser of aiohttp's docs:
 
 A route may have an ExpectHandler (WithExpectHandler), run for requests with
 an Expect header after routing and before the middlewares and the handler,
-before the body is read. It returns (nil, nil) to go on, or a response or an
-HTTPException to answer at once without reading the body. See ExpectHandler.
+before the body is read: the pre-body hook. It returns (nil, nil) to go on,
+or a response or an HTTPException to answer at once without reading the
+body. The seed's check_auth:
+
+	func checkAuth(req *aioweb.Request) (aioweb.Resp, error) {
+		if req.Version() != aioweb.HttpVersion11 || req.Header.Get("Authorization") == "" {
+			return aioweb.HTTPForbidden(), nil
+		}
+		return nil, req.WriteContinue() // "HTTP/1.1 100 Continue", through net/http
+	}
+	app.Router.AddRoute("POST", "/", hello, aioweb.WithExpectHandler(checkAuth))
+
+If the handler lets the request through without sending 100 Continue,
+net/http sends it when the body is first read, so no client waits for its
+expect timeout; if a response goes out while the client still waits for the
+100, the connection is closed right after it.
+
+# File uploads
+
+Post parses urlencoded and multipart/form-data bodies into a Form whose
+values are strings or *FileField (Name, Filename, File, ContentType,
+Header, Size), in arrival order:
+
+	data, err := req.Post()
+	if err != nil {
+		return nil, err // 400 for a malformed body, 413 over the limit
+	}
+	mp3 := data.File("mp3")
+	filename := mp3.Filename   // raw and untrusted: use mp3.SafeFilename() for paths
+	content, err := io.ReadAll(mp3.File)
+
+Bodies are limited by WithClientMaxSize (1 MiB by default, aiohttp's
+client_max_size). Files beyond the form-memory budget (WithFormMemory, 1 MiB)
+go to temporary files in WithUploadDir, always removed when the request
+ends. For uploads larger than memory, Multipart streams the parts with
+constant memory.
+
+# WebSockets
+
+A handler creates a WebSocketResponse, prepares it (the handshake), loops on
+Receive and returns it; see WebSocketResponse for the seed's echo handler.
+Messages carry aiohttp's MsgType names and values (MsgText, MsgBinary,
+MsgClose, MsgClosed, MsgError...). One goroutine may receive at a time and
+any number may send. Options mirror aiohttp's: WithProtocols, WithAutoping,
+WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize; cross-origin browsers are
+refused unless WithOriginPatterns allows them. On shutdown RunApp closes open
+WebSockets with 1001.
+
+# More routing
+
+Beyond the seed page, aiohttp 3's router features are here: named routes and
+URL reversal (WithName, Router.Named, Route.URL), static files (AddStatic,
+traversal-safe, through http.ServeContent), method shortcuts (AddGet also
+answers HEAD, AddPost...), views (AddView), sub-applications (AddSubapp),
+and any http.Handler as a route handler (WrapHandler).
+
+# Limits
+
+  - Request bodies: WithClientMaxSize, 1 MiB by default; 413 beyond.
+  - Uploaded files in memory: WithFormMemory, 1 MiB per request; the rest on disk.
+  - Request target: WithMaxURILength, 8190 bytes (aiohttp's max_line_size); 414 beyond.
+  - WebSocket messages: WithMaxMsgSize, 4 MiB (aiohttp's max_msg_size); 1009 beyond.
+  - RunApp's server (NewServer): ReadHeaderTimeout 10 s, IdleTimeout 75 s
+    (aiohttp's keep-alive), MaxHeaderBytes 64 KiB; no ReadTimeout or
+    WriteTimeout so that long uploads, streams and WebSockets work. Change any
+    of them with WithServerConfig.
 
 # Exceptions
 
@@ -161,6 +225,18 @@ func(req, handler).
   - Query keeps blank values ("?x=" gives x=""), as aiohttp 3.
   - Go's regexp (RE2) has no backreferences or lookaround, and '$' never
     matches before a trailing newline.
+  - net/http answers an Expect other than 100-continue with a bodiless 417
+    before any handler runs (aiohttp 3: "Unknown Expect: ..."); 100 Continue
+    is sent when the body is first read rather than before the handler runs.
+  - WebSockets run on github.com/coder/websocket, which always completes the
+    close handshake itself (WithAutoclose has no effect), answers every ping
+    (with autoping off pings are also delivered as MsgPing), cannot send an
+    unsolicited pong (Pong returns ErrPongUnsupported), and chooses ping
+    payloads. A receive timeout ends the connection.
+  - MatchInfo and Request values hold for the request's lifetime: uploaded
+    files are removed when the handler returns.
+  - Static files get their Content-Type from Go's mime package
+    (text/plain; charset=utf-8 for .txt where aiohttp sends text/plain).
   - aioweb relies on Go 1.22 ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */
