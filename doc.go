@@ -232,7 +232,9 @@ func(req, handler).
     close handshake itself (WithAutoclose has no effect), answers every ping
     (with autoping off pings are also delivered as MsgPing), cannot send an
     unsolicited pong (Pong returns ErrPongUnsupported), and chooses ping
-    payloads. A receive timeout ends the connection.
+    payloads. A receive timeout ends the connection. aioweb itself closes
+    with 1007 on a text message that is not UTF-8 and with 1011 when the
+    handler fails after the upgrade.
   - MatchInfo and Request values hold for the request's lifetime: uploaded
     files are removed when the handler returns.
   - Static files get their Content-Type from Go's mime package

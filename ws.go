@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -75,6 +76,7 @@ var (
 	ErrReceiveTimeout    = errors.New("aioweb: websocket receive timeout")
 	ErrHeartbeat         = errors.New("aioweb: websocket heartbeat: no pong from the peer")
 	ErrPongUnsupported   = errors.New("aioweb: coder/websocket answers pings itself; an unsolicited pong cannot be sent")
+	ErrInvalidUTF8       = errors.New("aioweb: websocket text message is not valid UTF-8")
 )
 
 // DefaultMaxMsgSize is the largest message Receive accepts by default: 4
@@ -371,6 +373,10 @@ func (ws *WebSocketResponse) readLoop() {
 			ws.deliver(ws.readFailure(err))
 			return
 		}
+		if typ == websocket.MessageText && !utf8.Valid(data) {
+			ws.deliver(ws.invalidText())
+			return
+		}
 		t := MsgText
 		if typ == websocket.MessageBinary {
 			t = MsgBinary
@@ -408,6 +414,19 @@ func (ws *WebSocketResponse) readFailure(err error) WSMessage {
 		ws.closeCode = int(websocket.StatusMessageTooBig)
 	}
 	return WSMessage{Type: MsgError, Err: err}
+}
+
+// invalidText closes the connection with 1007, as RFC 6455 (and aiohttp)
+// require for a text message that is not UTF-8; coder/websocket does not
+// check.
+func (ws *WebSocketResponse) invalidText() WSMessage {
+	ws.mu.Lock()
+	if ws.exc == nil {
+		ws.exc = ErrInvalidUTF8
+	}
+	ws.mu.Unlock()
+	ws.CloseWith(int(websocket.StatusInvalidFramePayloadData), "invalid UTF-8")
+	return WSMessage{Type: MsgError, Err: ErrInvalidUTF8}
 }
 
 // watch closes the connection with 1001 when the application shuts down and
@@ -499,6 +518,10 @@ func (ws *WebSocketResponse) receiveDirect(ctx context.Context) WSMessage {
 	if err == nil {
 		if typ == websocket.MessageBinary {
 			return WSMessage{Type: MsgBinary, Data: data}
+		}
+		if !utf8.Valid(data) {
+			defer ws.end()
+			return ws.invalidText()
 		}
 		return WSMessage{Type: MsgText, Data: data}
 	}
@@ -682,6 +705,7 @@ func (ws *WebSocketResponse) abort() {
 	if ws.conn == nil {
 		return
 	}
+	ws.CloseWith(int(websocket.StatusInternalError), "") // 1011, then drop
 	ws.conn.CloseNow()
 	select {
 	case <-ws.finished:

@@ -454,8 +454,22 @@ func TestWebSocketHandlerErrorAfterPrepare(t *testing.T) {
 		return nil, errors.New("broke after the upgrade")
 	}
 	c := dial(t, wsServer(t, h), nil)
-	if _, _, err := c.Read(ctx5()); err == nil {
-		t.Error("connection stayed open after the handler failed")
+	if _, _, err := c.Read(ctx5()); websocket.CloseStatus(err) != websocket.StatusInternalError {
+		t.Errorf("after the handler failed: %v, want close 1011", err)
+	}
+}
+
+func TestWebSocketInvalidUTF8Closes1007(t *testing.T) {
+	for _, opts := range [][]WSOption{nil, {WithAutoping(false)}} { // direct and reader-goroutine modes
+		h, seen := seedHandler(opts...)
+		c := dial(t, wsServer(t, h), nil)
+		c.Write(ctx5(), websocket.MessageText, []byte("ok\xff"))
+		if _, _, err := c.Read(ctx5()); websocket.CloseStatus(err) != websocket.StatusInvalidFramePayloadData {
+			t.Errorf("client got %v, want 1007", err)
+		}
+		if m := <-seen; m.Type != MsgError || !errors.Is(m.Err, ErrInvalidUTF8) {
+			t.Errorf("handler got %v %v", m.Type, m.Err)
+		}
 	}
 }
 
