@@ -45,6 +45,7 @@ type Route struct {
 	segs    []segment      // per-segment form (kindLiteral, kindSegments)
 	re      *regexp.Regexp // always set for dynamic routes
 	vars    []string       // variable names in order
+	subIdx  []int          // re's submatch index of each variable
 	prefix  string         // literal text before the first variable (requoted)
 	slashOK bool           // some variable can match '/'
 	matcher string
@@ -317,6 +318,9 @@ func compileRoute(p string) (*Route, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aioweb: invalid route pattern %q: bad pattern %q: %v", p, re.String(), err)
 	}
+	for _, v := range r.vars {
+		r.subIdx = append(r.subIdx, r.re.SubexpIndex(v))
+	}
 	r.kind, r.matcher = kindRegex, MatcherRegex
 	if segs, ok := segmentForm(parts); ok {
 		r.kind, r.segs, r.matcher = kindSegments, segs, MatcherServeMux
@@ -476,9 +480,8 @@ func (r *Route) matchRaw(raw string) (map[string]string, bool) {
 		return nil, false
 	}
 	info := make(map[string]string, len(r.vars))
-	for _, v := range r.vars {
-		i := r.re.SubexpIndex(v)
-		if m[2*i] >= 0 {
+	for k, v := range r.vars {
+		if i := r.subIdx[k]; m[2*i] >= 0 {
 			info[v] = unquote(raw[m[2*i]:m[2*i+1]])
 		}
 	}
@@ -767,6 +770,10 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawPath == "" && r.Method != http.MethodConnect && isCleanPath(p) {
 		if e := rt.static[p]; e != nil {
 			rt.app.dispatch(w, r, e.resolve(r.Method))
+			return
+		}
+		if len(rt.groups) == 1 { // only the catch-all: no ServeMux pattern to try
+			rt.app.dispatch(w, r, rt.groups[""].resolve(r))
 			return
 		}
 		rt.mux.ServeHTTP(w, r)
