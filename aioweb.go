@@ -320,6 +320,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error describes the panic value.
 func (p *PanicError) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
 
 // Unwrap returns the panic value when it is an error.

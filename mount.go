@@ -158,5 +158,6 @@ func WrapHandler(h http.Handler) Handler {
 // sentResponse is the result of a handler that wrote its own response.
 type sentResponse struct{}
 
+// SetHeader fails: the wrapped handler has written the response.
 func (sentResponse) SetHeader(key, value string) error { return ErrAlreadyPrepared }
 func (sentResponse) send(*Request) error               { return nil }

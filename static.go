@@ -163,6 +163,7 @@ type fileResponse struct {
 	headers          http.Header
 }
 
+// SetHeader sets a header sent with the file.
 func (f *fileResponse) SetHeader(key, value string) error {
 	if err := checkHeaders(http.Header{key: {value}}); err != nil {
 		return err

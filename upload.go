@@ -318,6 +318,7 @@ func rawFilename(p *multipart.Part) string {
 
 type memFile struct{ *bytes.Reader }
 
+// Close does nothing: the content is in memory.
 func (memFile) Close() error { return nil }
 
 // Multipart returns a streaming reader over a multipart body (aiohttp 3's
