@@ -89,6 +89,14 @@ func TestURLReversal(t *testing.T) {
 			t.Errorf("%s %v: %q %v, want an error about %q", c.name, c.parts, got, err, c.want)
 		}
 	}
+
+	// A huge bad value is clipped in the error, not echoed whole.
+	for _, v := range []string{strings.Repeat("x", 1<<20), strings.Repeat("../", 1<<18)} {
+		_, err := rt.Named("num").URL(Parts{"id": v}, nil)
+		if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), " bytes)") {
+			t.Errorf("URL with a %d-byte part: error %.300q..., want a short one naming the length", len(v), err)
+		}
+	}
 }
 
 func infoBody(i int, info map[string]string) string {

@@ -37,11 +37,11 @@ func (r *Route) URL(parts Parts, query url.Values) (string, error) {
 	// The URL must come back here, with the same values.
 	info, ok := r.matchRaw(path)
 	if !ok {
-		return "", fmt.Errorf("aioweb: URL for %s: %q does not match the pattern (check the values against the regexes)", r.pattern, path)
+		return "", fmt.Errorf("aioweb: URL for %s: %q does not match the pattern (check the values against the regexes)", r.pattern, clip(path))
 	}
 	for k, v := range parts {
 		if info[k] != v {
-			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q would route back as %q", r.pattern, k, v, info[k])
+			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q would route back as %q", r.pattern, k, clip(v), clip(info[k]))
 		}
 	}
 	if r.router != nil {
@@ -50,7 +50,7 @@ func (r *Route) URL(parts Parts, query url.Values) (string, error) {
 			method = "GET"
 		}
 		if got := r.router.resolveSlow(method, path); got.route != nil && got.route != r && got.route.handler != nil && !r.sameTarget(got.route) {
-			return "", fmt.Errorf("aioweb: URL for %s: %q is taken by the earlier route %s %s", r.pattern, path, got.route.method, got.route.pattern)
+			return "", fmt.Errorf("aioweb: URL for %s: %q is taken by the earlier route %s %s", r.pattern, clip(path), got.route.method, got.route.pattern)
 		}
 	}
 	if len(query) > 0 {
@@ -74,7 +74,7 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 		segs := strings.Split(strings.TrimLeft(name, "/"), "/")
 		for i, s := range segs {
 			if s == "." || s == ".." || strings.ContainsRune(s, 0) {
-				return "", fmt.Errorf("aioweb: URL for static route %s: filename %q has a dot segment or NUL", r.pattern, name)
+				return "", fmt.Errorf("aioweb: URL for static route %s: filename %q has a dot segment or NUL", r.pattern, clip(name))
 			}
 			segs[i] = url.PathEscape(s)
 		}
@@ -99,7 +99,7 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 		if v == "." || v == ".." || strings.HasSuffix(b.String(), "/") && (strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
 			// clients resolve dot segments before sending: the URL would
 			// not arrive as built
-			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q makes a dot segment that clients remove", r.pattern, p.name, v)
+			return "", fmt.Errorf("aioweb: URL for %s: part %s=%q makes a dot segment that clients remove", r.pattern, p.name, clip(v))
 		}
 		b.WriteString(url.PathEscape(v))
 	}
@@ -123,4 +123,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// clip shortens a caller's value for an error message, so that a
+// megabyte-long part does not become a megabyte-long error.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return fmt.Sprintf("%s…(%d bytes)", s[:max], len(s))
 }
