@@ -90,14 +90,17 @@ func (r *Response) Validate() error {
 	if r.Body != nil && r.Text != "" {
 		return errors.New("aioweb: Response: Body and Text are not allowed together")
 	}
-	if strings.Contains(strings.ToLower(r.ContentType), "charset") {
+	if r.ContentType != "" && strings.Contains(strings.ToLower(r.ContentType), "charset") {
 		return errors.New("aioweb: Response: charset must not be in ContentType; use Charset")
 	}
-	if strings.ContainsAny(r.Reason, "\r\n") {
+	if r.Reason != "" && strings.ContainsAny(r.Reason, "\r\n") {
 		return fmt.Errorf("aioweb: Response: reason %q contains CR or LF", r.Reason)
 	}
-	if strings.ContainsAny(r.ContentType+r.Charset, "\r\n") {
+	if strings.ContainsAny(r.ContentType, "\r\n") || strings.ContainsAny(r.Charset, "\r\n") {
 		return errors.New("aioweb: Response: content type contains CR or LF")
+	}
+	if len(r.Headers) == 0 {
+		return nil
 	}
 	return checkHeaders(r.Headers)
 }

@@ -626,7 +626,10 @@ func (rt *Router) freeze(app *Application) {
 		for _, o := range rt.routes {
 			if o.group == g {
 				g.cands = append(g.cands, cand{r: o, exact: true})
-			} else if overlaps(o, g.segRoute) {
+			} else if o.kind != kindLiteral && overlaps(o, g.segRoute) {
+				// A literal route never matches here: the ServeMux only
+				// sees canonical clean paths, which the static map
+				// answered already if any literal route matched them.
 				g.cands = append(g.cands, cand{r: o})
 			}
 		}
