@@ -335,6 +335,9 @@ func segmentForm(parts []patternPart) ([]segment, bool) {
 	var b strings.Builder
 	for _, pt := range parts {
 		if !pt.isVar {
+			if strings.IndexByte(pt.lit, 0) >= 0 {
+				return nil, false // NUL marks variables below
+			}
 			b.WriteString(pt.lit)
 		} else if pt.regex == DefaultVarRegex {
 			b.WriteByte(0)
