@@ -151,8 +151,8 @@ Receive and returns it; see WebSocketResponse for the seed's echo handler.
 Messages carry aiohttp's MsgType names and values (MsgText, MsgBinary,
 MsgClose, MsgClosed, MsgError...). One goroutine may receive at a time and
 any number may send. Options mirror aiohttp's: WithProtocols, WithAutoping,
-WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize; cross-origin browsers are
-refused unless WithOriginPatterns allows them. On shutdown RunApp closes open
+WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize, WithCompress; cross-origin
+browsers are refused unless WithOriginPatterns allows them. On shutdown RunApp closes open
 WebSockets with 1001.
 
 # More routing
@@ -205,6 +205,9 @@ func(req, handler).
   - Factories run once per route when the application freezes (first request,
     MakeHandler or RunApp), not once per request as in aiohttp 0.15: building
     closures per request would cost allocations for nothing.
+  - WebSocket compression (permessage-deflate) is off unless WithCompress(true)
+    asks for it; aiohttp 3 compresses by default. Deflate state and CPU per
+    message only pay off for large, compressible messages.
   - net/http always sends the standard reason phrase on the status line;
     Reason only changes an exception's default body ("404: Nope").
   - Header names go out canonicalised ("Content-Type"); there is no Server

@@ -13,11 +13,13 @@ import (
 
 // AddGet registers handler for GET and, like aiohttp 3's add_get with
 // allow_head=True, for HEAD too (use AddRoute("GET", ...) for GET alone).
-// It returns the GET route.
+// The HEAD route gets the same options except the name, which belongs to
+// the GET route. It returns the GET route.
 func (rt *Router) AddGet(path string, handler Handler, opts ...RouteOption) *Route {
 	get := rt.AddRoute("GET", path, handler, opts...)
 	get.twin = rt.nextTwin()
-	head := rt.AddRoute("HEAD", path, handler)
+	unnamed := func(r *Route) { r.name = "" }
+	head := rt.AddRoute("HEAD", path, handler, append(opts[:len(opts):len(opts)], unnamed)...)
 	head.twin = get.twin
 	return get
 }

@@ -116,7 +116,21 @@ func TestShortcutsAndViews(t *testing.T) {
 	app.Router.AddHead("/head", text("head"))
 	app.Router.AddOptions("/options", text("options"))
 	app.Router.AddView("/view", View{"GET": text("view-get"), "DELETE": text("view-delete")})
+	deny := func(*Request) (Resp, error) { return nil, HTTPForbidden() }
+	guarded := app.Router.AddGet("/guarded", text("guarded"), WithName("guarded"), WithExpectHandler(deny))
 	addr := serve(t, app)
+	// AddGet's HEAD twin shares the options but not the name.
+	if app.Router.Named("guarded") != guarded {
+		t.Error("the name does not belong to the GET route")
+	}
+	for _, m := range []string{"GET", "HEAD"} {
+		if r := rawDo(t, addr, m, "/guarded", "Expect: 100-continue"); r.Status != 403 {
+			t.Errorf("%s /guarded with Expect: %d, want the expect handler's 403", m, r.Status)
+		}
+		if r := rawDo(t, addr, m, "/guarded"); r.Status != 200 {
+			t.Errorf("%s /guarded: %d", m, r.Status)
+		}
+	}
 	for _, c := range []struct {
 		method, path string
 		status       int

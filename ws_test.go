@@ -203,6 +203,42 @@ func TestWebSocketSubprotocols(t *testing.T) {
 	}
 }
 
+func TestWebSocketCompress(t *testing.T) {
+	big := strings.Repeat("aiohttp in Go clothes. ", 4096) // 92 KiB, compresses well
+	for _, on := range []bool{false, true} {
+		h, _ := seedHandler(WithCompress(on))
+		url := wsServer(t, h)
+		ctx := ctx5()
+		c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{CompressionMode: websocket.CompressionNoContextTakeover})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		c.SetReadLimit(1 << 20)
+		ext := resp.Header.Get("Sec-WebSocket-Extensions")
+		if got := strings.Contains(ext, "permessage-deflate"); got != on {
+			t.Errorf("WithCompress(%v): handshake extensions %q", on, ext)
+		}
+		if err := c.Write(ctx, websocket.MessageText, []byte(big)); err != nil {
+			t.Fatal(err)
+		}
+		if _, b, err := c.Read(ctx); err != nil || string(b) != big+"/answer" {
+			t.Fatalf("WithCompress(%v): echo of %d bytes: %d bytes, %v", on, len(big), len(b), err)
+		}
+		c.Close(websocket.StatusNormalClosure, "")
+	}
+	// A client that offers nothing gets an uncompressed connection.
+	h, _ := seedHandler(WithCompress(true))
+	c, resp, err := websocket.Dial(ctx5(), wsServer(t, h), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		t.Errorf("client without deflate: extensions %q", ext)
+	}
+}
+
 func TestWebSocketOriginPolicy(t *testing.T) {
 	h, _ := seedHandler()
 	url := wsServer(t, h)
