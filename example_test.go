@@ -12,6 +12,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aioweb/aioweb"
@@ -284,6 +286,31 @@ func ExampleStreamResponse() {
 	defer srv.Close()
 	get(srv.URL + "/count")
 	// Output: 200 1 2 3
+}
+
+// A handler sends one file with FileResponse (aiohttp 3's web.FileResponse):
+// Range and conditional requests work, and a missing file is a 404.
+func ExampleFileResponse() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "report.txt"), []byte("quarterly numbers"), 0o644)
+
+	app := aioweb.NewApplication()
+	app.Router.AddGet("/reports/{name:[a-z]+}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		// The regex keeps "/" and ".." out of the name.
+		f := &aioweb.FileResponse{Path: filepath.Join(dir, req.MatchInfo["name"]+".txt")}
+		f.SetHeader("Content-Disposition", "attachment")
+		return f, nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/reports/report")
+	get(srv.URL+"/reports/report", "Range", "bytes=0-8")
+	get(srv.URL + "/reports/nothing")
+	// Output:
+	// 200 quarterly numbers
+	// 206 quarterly
+	// 404 404: Not Found
 }
 
 // WebSockets: the seed's echo handler. Create a WebSocketResponse, Prepare it,

@@ -1,12 +1,16 @@
-// static.go owns static file serving (aiohttp's add_static): a prefix route
-// over one directory that never serves a byte from outside it, through
-// http.ServeContent for Range, conditional requests, HEAD and types.
+// static.go owns file serving: static routes (aiohttp's add_static), a
+// prefix route over one directory that never serves a byte from outside it,
+// and FileResponse (aiohttp 3's web.FileResponse) for one file from a
+// handler; both go through http.ServeContent for Range, conditional
+// requests, HEAD and types.
 
 package aioweb
 
 import (
+	"errors"
 	"fmt"
 	"html"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -121,7 +125,7 @@ func (c *staticConfig) handle(req *Request) (Resp, error) {
 	if !st.Mode().IsRegular() {
 		return nil, HTTPNotFound()
 	}
-	return &fileResponse{path: resolved, name: st.Name(), etag: fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size())}, nil
+	return &FileResponse{Path: resolved}, nil
 }
 
 // within reports whether path is dir or inside it.
@@ -157,42 +161,74 @@ func (c *staticConfig) index(dir, rel string) (Resp, error) {
 	return &Response{Text: b.String(), ContentType: "text/html"}, nil
 }
 
-// fileResponse sends a file through http.ServeContent.
-type fileResponse struct {
-	path, name, etag string
-	headers          http.Header
+// FileResponse sends one file, as aiohttp 3's web.FileResponse: a handler
+// returns &aioweb.FileResponse{Path: "report.pdf"}. The file is opened when
+// the response is sent and goes out through http.ServeContent, so Range,
+// If-Modified-Since, If-None-Match (against an ETag built like aiohttp's
+// from the modification time and size), HEAD and a Content-Type guessed from
+// the file name all work. A missing file is a 404 and a directory, device,
+// pipe or unreadable file a 403, as in aiohttp 3.9+.
+//
+// Path is used as given: never build it from request input without the
+// checks AddStatic makes (or use AddStatic), or a "../" walks out.
+type FileResponse struct {
+	// Path is the file to send.
+	Path string
+	// Headers are sent with the file. A Content-Type here replaces the
+	// guessed one; Content-Disposition offers a download name.
+	Headers http.Header
 }
 
 // SetHeader sets a header sent with the file.
-func (f *fileResponse) SetHeader(key, value string) error {
+func (f *FileResponse) SetHeader(key, value string) error {
 	if err := checkHeaders(http.Header{key: {value}}); err != nil {
 		return err
 	}
-	if f.headers == nil {
-		f.headers = http.Header{}
+	if f.Headers == nil {
+		f.Headers = http.Header{}
 	}
-	f.headers.Set(key, value)
+	f.Headers.Set(key, value)
 	return nil
 }
 
-func (f *fileResponse) send(req *Request) error {
-	file, err := os.Open(f.path)
-	if err != nil {
-		return HTTPNotFound().send(req)
-	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
+func (f *FileResponse) send(req *Request) error {
+	if err := checkHeaders(f.Headers); err != nil {
 		return err
 	}
+	// Stat before opening: opening a FIFO would block until a writer came.
+	st, err := os.Stat(f.Path)
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return HTTPForbidden().send(req)
+	case err != nil:
+		return HTTPNotFound().send(req)
+	case !st.Mode().IsRegular():
+		return HTTPForbidden().send(req)
+	}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return HTTPNotFound().send(req)
+		}
+		return HTTPForbidden().send(req)
+	}
+	defer file.Close()
+	if st, err = file.Stat(); err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() { // swapped since the first Stat
+		return HTTPForbidden().send(req)
+	}
 	h := req.w.Header()
-	for k, vs := range f.headers {
+	for k, vs := range f.Headers {
 		h[k] = vs
 	}
-	h.Set("Etag", f.etag)
+	if _, ok := h["Etag"]; !ok {
+		h.Set("Etag", fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size()))
+	}
 	h.Set("Accept-Ranges", "bytes")
 	req.started = true
-	http.ServeContent(req.w, req.r, f.name, st.ModTime(), file)
+	http.ServeContent(req.w, req.r, st.Name(), st.ModTime(), file)
 	return nil
 }
 

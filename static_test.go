@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -258,4 +259,81 @@ func FuzzStaticPath(f *testing.F) {
 			t.Fatalf("%q served %q, not a file of the directory", rest, body)
 		}
 	})
+}
+
+func TestFileResponse(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.txt")
+	if err := os.WriteFile(report, []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := NewApplication()
+	send := func(path string, hdr ...string) Handler {
+		return func(*Request) (Resp, error) {
+			f := &FileResponse{Path: path}
+			for i := 0; i+1 < len(hdr); i += 2 {
+				if err := f.SetHeader(hdr[i], hdr[i+1]); err != nil {
+					return nil, err
+				}
+			}
+			return f, nil
+		}
+	}
+	app.Router.AddGet("/report", send(report))
+	app.Router.AddGet("/download", send(report, "Content-Disposition", `attachment; filename="r.txt"`, "Content-Type", "application/x-report"))
+	app.Router.AddGet("/missing", send(filepath.Join(dir, "nope.txt")))
+	app.Router.AddGet("/dir", send(dir))
+	app.Router.AddGet("/fifo", send(fifo))
+	app.Router.AddGet("/split", send(report, "X-Bad", "a\r\nInjected: 1"))
+	addr := serve(t, app)
+
+	get := func(path string, hdr ...string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+
+	resp, body := get("/report")
+	etag := resp.Header.Get("Etag")
+	if resp.StatusCode != 200 || body != "0123456789" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" || etag == "" || resp.Header.Get("Accept-Ranges") != "bytes" {
+		t.Fatalf("GET /report: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if resp, body := get("/report", "Range", "bytes=2-4"); resp.StatusCode != 206 || body != "234" {
+		t.Errorf("Range: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get("/report", "If-None-Match", etag); resp.StatusCode != 304 {
+		t.Errorf("If-None-Match: %d", resp.StatusCode)
+	}
+	if r := rawDo(t, addr, "HEAD", "/report"); r.Status != 200 || r.Body != "" || r.Header.Get("Content-Length") != "10" {
+		t.Errorf("HEAD: %d %q %v", r.Status, r.Body, r.Header)
+	}
+	if resp, body := get("/download"); resp.StatusCode != 200 || body != "0123456789" ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="r.txt"` || resp.Header.Get("Content-Type") != "application/x-report" {
+		t.Errorf("download: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	for path, want := range map[string]int{"/missing": 404, "/dir": 403, "/fifo": 403, "/split": 500} {
+		done := make(chan int, 1)
+		go func() { r := rawDo(t, addr, "GET", path); done <- r.Status }()
+		select {
+		case got := <-done:
+			if got != want {
+				t.Errorf("%s: %d, want %d", path, got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: no answer (blocked opening it?)", path)
+		}
+	}
 }
