@@ -76,10 +76,14 @@ Each route is served by the cheapest matcher that keeps aiohttp's meaning
 (Route.Matcher tells which):
 
   - static paths ("/users/list") by an exact-match map;
-  - patterns whose every segment is a literal or a whole default '{name}'
-    ("/users/{id}/repos") by a Go 1.22 http.ServeMux pattern;
-  - everything else (regexes, partial segments, trailing slashes, patterns
-    ServeMux refuses to register beside others) by a regex fallback matcher.
+  - patterns whose every segment is a literal or one whole variable
+    ("/users/{id}/repos", `/num/{n:\d+}`) by a Go 1.22 http.ServeMux
+    pattern ("/num/{n}"), the variable's regex then checked against the
+    matched segment (common shapes like [0-9]+ or [0-9a-f]{40} by a small
+    greedy matcher instead of package regexp);
+  - everything else (partial segments like "/{name}.html", regexes that
+    can span '/' or match nothing, trailing slashes, patterns ServeMux
+    refuses to register beside others) by a regex fallback matcher.
 
 ServeMux alone would pick the most specific pattern, clean paths with
 redirects and panic on conflicting patterns. aioweb hides all three: it

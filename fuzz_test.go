@@ -67,6 +67,16 @@ var fuzzRoutes = [][2]string{
 	{"*", "/any/{x}"},
 	{"GET", "/t/{x}/"},
 	{"GET", "/static/page"},
+	// Regex variables confined to a segment run on the ServeMux with a
+	// per-segment check; the others (empty-matching, boundaries) do not.
+	{"GET", `/c/{n:[0-9]+}`},
+	{"GET", `/c/{w:\w+}`},
+	{"POST", `/c/{s:[a-z ]+}`},
+	{"GET", `/c/{z:[0-9]*}/z`},
+	{"GET", `/c/{n:[0-9]+}/{m:[a-f]+}`},
+	{"GET", `/i/{x:(?i)ab}`},
+	{"GET", `/b/{x:\bq}`},
+	{"GET", `/p/{x:[^/]+}/{y:%[0-9A-F]{2}}`},
 	{"GET", "/{name}"},
 	{"DELETE", "/{name}/{other}"},
 }
@@ -160,7 +170,8 @@ func fuzzApp() *Application {
 func FuzzMatch(f *testing.F) {
 	for _, s := range []string{"/", "/users", "/users/12", "/users/12/repos", "/users/ab/repos", "/x/b", "/a/b", "/files/a.b.c",
 		"/tail/a//b/../c", "/any/%2F", "/t/x/", "/t/x", "/static/page", "/static//page", "/%73tatic/page", "/users/a%2Fb",
-		"/x/y", "/users/%7B%7D", "/a/./b", "//users", "/users/12?x=1", "/caf%C3%A9"} {
+		"/x/y", "/users/%7B%7D", "/a/./b", "//users", "/users/12?x=1", "/caf%C3%A9",
+		"/c/12", "/c/ab_1", "/c/a%20b", "/c//z", "/c/1/z", "/c/12/ab", "/i/AB", "/b/q", "/p/x/%41", "/p/x/A"} {
 		f.Add("GET", s)
 		f.Add("DELETE", s)
 	}
@@ -270,4 +281,57 @@ func FuzzURL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// segRegexSeeds are route regexes of the common shapes, and some that must
+// not get the fast matcher.
+var segRegexSeeds = []string{`[0-9]+`, `\d+`, `[0-9]{4}`, `[0-9a-f]+`, `[a-z]+`, `[a-z]{2}`,
+	`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, `v[0-9]+`, `[1-9][0-9]*`,
+	`[a-z0-9-]+`, `[A-Z][a-z]+`, `[a-z]+-[a-z]+`, `[A-Za-z0-9]{8}`, `[0-9]{1,2}`, `(?i)ab`, `#?[0-9a-f]{6}`,
+	`\w+`, `[^/]+`, `[a-z]+[a-z]`, `a+a`, `(ab)+`, `a|b`, `[0-9]+?`, `x{2,}`, `%[0-9A-F]{2}`, `[a-z ]+`, `é+`,
+	`x?y?x`, `x?yx`, `(?i)[a-z]+`, `[a-f]*[0-9]+[a-f]?`}
+
+// FuzzSegmentRegex: the greedy matcher compiled for a variable's regex, when
+// there is one, answers exactly as the regex does.
+func FuzzSegmentRegex(f *testing.F) {
+	for _, re := range segRegexSeeds {
+		for _, s := range []string{"", "0", "12", "2015", "ab", "AB", "aB3dE5gH", "go-lang", "hello-world", "v2", "#ff0000", "a%20b", "%41", "abc", "aaa", "xx", "123e4567-e89b-12d3-a456-426614174000"} {
+			f.Add(re, s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, re, s string) {
+		full, seq := segmentRegex(re)
+		if seq == nil {
+			return
+		}
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				s = escapePath(s) // raw segments, the only subjects, are ASCII
+				break
+			}
+		}
+		if got, want := seq.match(s), full.MatchString(s); got != want {
+			t.Fatalf("regex %q on %q: fast matcher %v, regexp %v", re, s, got, want)
+		}
+	})
+}
+
+func TestSegmentRegexFastPath(t *testing.T) {
+	fast := map[string]bool{`[0-9]+`: true, `\d+`: true, `[0-9]{4}`: true, `v[0-9]+`: true, `[1-9][0-9]*`: true,
+		`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`: true, `[a-z]+-[a-z]+`: true, `(?i)[a-z]+`: true,
+		`#?[0-9a-f]{6}`: true, `[^/]+`: true, `a|b`: true, `x?y?x`: false, `x?yx`: true, `[a-z]+[a-z]`: false, `a+a`: false, `(ab)+`: false}
+	for re, want := range fast {
+		full, seq := segmentRegex(re)
+		if full == nil {
+			t.Errorf("%q: no segment regex", re)
+		}
+		if got := seq != nil; got != want {
+			t.Errorf("%q: fast matcher %v, want %v", re, got, want)
+		}
+	}
+	for _, re := range []string{`.+`, `[^a]+`, `[0-9]*`, `^a`, `\bq`, `a$`} {
+		if full, _ := segmentRegex(re); full != nil {
+			t.Errorf("%q: checked per segment, but it can match '/' or nothing, or depends on context", re)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // DefaultVarRegex is the regular expression a {name} variable matches when no
@@ -61,13 +62,166 @@ type routeKind uint8
 
 const (
 	kindLiteral  routeKind = iota // no variables
-	kindSegments                  // every segment is a literal or exactly one default {var}
+	kindSegments                  // every segment is a literal or exactly one {var} confined to it
 	kindRegex                     // anything else
 )
 
 type segment struct {
 	lit   string // decoded literal when !isVar
 	isVar bool
+	// re, for a variable with its own regex, must match the segment's raw
+	// (percent-encoded) form whole; nil for the default regex, which any
+	// non-empty segment of a canonical path matches.
+	re *regexp.Regexp
+	// seq, when not nil, matches exactly what re matches, faster.
+	seq charSeq
+}
+
+// accepts reports whether a variable segment's regex accepts the segment.
+func (s *segment) accepts(seg string) bool {
+	raw := rawSegment(seg)
+	if s.seq != nil {
+		return s.seq.match(raw)
+	}
+	return s.re.MatchString(raw)
+}
+
+// charSeq is a regex of the common route shape: a sequence of ASCII
+// character classes, each repeated between min and max times, like
+// [0-9]+, v[0-9]{1,3} or [0-9a-f]{8}-[0-9a-f]{4}. It matches greedily
+// without backtracking, which compileCharSeq only allows when it gives the
+// regex's answer.
+type charSeq []charItem
+
+type charItem struct {
+	set      [2]uint64 // ASCII bytes in the class
+	min, max int       // max < 0: unbounded
+}
+
+func (c *charItem) has(b byte) bool { return b < 128 && c.set[b>>6]&(1<<(b&63)) != 0 }
+
+func (q charSeq) match(s string) bool {
+	pos := 0
+	for i := range q {
+		it := &q[i]
+		n := 0
+		for (it.max < 0 || n < it.max) && pos < len(s) && it.has(s[pos]) {
+			pos++
+			n++
+		}
+		if n < it.min {
+			return false
+		}
+	}
+	return pos == len(s)
+}
+
+// compileCharSeq translates a parsed regex into a charSeq, or returns nil
+// when it is not of that shape or when greedy matching could differ from
+// the regex (a repeated class that shares a byte with what may follow it).
+// Classes keep their ASCII part only: the subject is always a raw segment,
+// which percent-encoding keeps ASCII.
+func compileCharSeq(t *syntax.Regexp) charSeq {
+	var q charSeq
+	var add func(t *syntax.Regexp, min, max int) bool
+	class := func(t *syntax.Regexp) (set [2]uint64, ok bool) {
+		put := func(lo, hi rune) {
+			for r := lo; r <= hi && r < 128; r++ {
+				set[r>>6] |= 1 << (r & 63)
+			}
+		}
+		switch t.Op {
+		case syntax.OpLiteral:
+			if len(t.Rune) != 1 {
+				return set, false
+			}
+			r := t.Rune[0]
+			put(r, r)
+			if t.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					put(f, f)
+				}
+			}
+			return set, true
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(t.Rune); i += 2 {
+				put(t.Rune[i], t.Rune[i+1])
+			}
+			return set, true
+		}
+		return set, false
+	}
+	add = func(t *syntax.Regexp, min, max int) bool {
+		switch t.Op {
+		case syntax.OpLiteral:
+			if min != 1 || max != 1 {
+				if len(t.Rune) != 1 {
+					return false
+				}
+			}
+			for _, r := range t.Rune {
+				one := *t
+				one.Rune = []rune{r}
+				set, ok := class(&one)
+				if !ok {
+					return false
+				}
+				q = append(q, charItem{set: set, min: min, max: max})
+			}
+			return true
+		case syntax.OpCharClass:
+			set, _ := class(t)
+			q = append(q, charItem{set: set, min: min, max: max})
+			return true
+		case syntax.OpConcat:
+			if min != 1 || max != 1 {
+				return false
+			}
+			for _, s := range t.Sub {
+				if !add(s, 1, 1) {
+					return false
+				}
+			}
+			return true
+		case syntax.OpPlus, syntax.OpStar, syntax.OpQuest, syntax.OpRepeat:
+			if min != 1 || max != 1 {
+				return false
+			}
+			lo, hi := 1, -1
+			switch t.Op {
+			case syntax.OpStar:
+				lo = 0
+			case syntax.OpQuest:
+				lo, hi = 0, 1
+			case syntax.OpRepeat:
+				lo, hi = t.Min, t.Max
+			}
+			if s := t.Sub[0]; s.Op == syntax.OpLiteral && len(s.Rune) == 1 || s.Op == syntax.OpCharClass {
+				return add(s, lo, hi)
+			}
+			return false
+		}
+		return false
+	}
+	if !add(t, 1, 1) || len(q) == 0 {
+		return nil
+	}
+	// Greedy is exact when a repeated item shares no byte with what may
+	// follow it: the items after it up to the first mandatory one.
+	for i := range q {
+		if q[i].min == q[i].max {
+			continue
+		}
+		for j := i + 1; j < len(q); j++ {
+			if q[i].set[0]&q[j].set[0] != 0 || q[i].set[1]&q[j].set[1] != 0 {
+				return nil
+			}
+			if q[j].min > 0 {
+				break
+			}
+		}
+	}
+	return q
 }
 
 // Method returns the route's upper-cased method, or "*".
@@ -329,27 +483,35 @@ func compileRoute(p string) (*Route, error) {
 }
 
 // segmentForm reports whether every '/'-separated segment of the pattern is a
-// canonical literal or exactly one default-regex variable, the shape a
-// ServeMux pattern expresses with the same meaning.
+// canonical literal or exactly one variable confined to that segment: the
+// shape a ServeMux pattern expresses, with a per-segment regex check for a
+// variable that has its own regex (see segmentRegex).
 func segmentForm(parts []patternPart) ([]segment, bool) {
 	var b strings.Builder
+	var res []segment // per variable, in order
 	for _, pt := range parts {
 		if !pt.isVar {
 			if strings.IndexByte(pt.lit, 0) >= 0 {
 				return nil, false // NUL marks variables below
 			}
 			b.WriteString(pt.lit)
-		} else if pt.regex == DefaultVarRegex {
-			b.WriteByte(0)
-		} else {
-			return nil, false
+			continue
 		}
+		sg := segment{isVar: true}
+		if pt.regex != DefaultVarRegex {
+			if sg.re, sg.seq = segmentRegex(pt.regex); sg.re == nil {
+				return nil, false
+			}
+		}
+		res = append(res, sg)
+		b.WriteByte(0)
 	}
 	var segs []segment
 	for _, s := range strings.Split(b.String()[1:], "/") {
 		switch {
 		case s == "\x00":
-			segs = append(segs, segment{isVar: true})
+			segs = append(segs, res[0])
+			res = res[1:]
 		case s == "" || strings.IndexByte(s, 0) >= 0 || !muxSafeLiteral(s):
 			// empty segment ("//", trailing '/': ServeMux would redirect),
 			// a partial-segment variable, or a literal needing escapes
@@ -382,6 +544,58 @@ func splitLiteralSegments(p string) []segment {
 }
 
 // regexCanMatchByte conservatively reports whether the regex can match c.
+// segmentRegex compiles a variable's regex anchored for a whole segment, or
+// returns nil when checking it segment by segment could disagree with
+// matching the whole pattern, as aiohttp does: when it can match '/' or the
+// empty string, or uses anchors or word boundaries (whose meaning depends on
+// the text around the segment).
+// The charSeq, when not nil, is a faster matcher for the same regex.
+func segmentRegex(re string) (*regexp.Regexp, charSeq) {
+	if regexCanMatchByte(re, '/') {
+		return nil, nil
+	}
+	t, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return nil, nil
+	}
+	var contextual func(*syntax.Regexp) bool
+	contextual = func(t *syntax.Regexp) bool {
+		switch t.Op {
+		case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+			syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+			return true
+		}
+		for _, s := range t.Sub {
+			if contextual(s) {
+				return true
+			}
+		}
+		return false
+	}
+	if contextual(t) {
+		return nil, nil
+	}
+	c, err := regexp.Compile(`^(?:` + re + `)$`)
+	if err != nil || c.MatchString("") {
+		return nil, nil
+	}
+	return c, compileCharSeq(t)
+}
+
+// rawSegment returns a segment of a canonical decoded path in the raw form a
+// regex sees: the segment as url.URL.EscapedPath escapes it.
+func rawSegment(seg string) string {
+	for i := 0; i < len(seg); i++ {
+		switch c := seg[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-_.~$&+,:;=@", c) >= 0:
+		default:
+			return escapePath(seg)
+		}
+	}
+	return seg
+}
+
 func regexCanMatchByte(re string, c rune) bool {
 	t, err := syntax.Parse(re, syntax.Perl)
 	if err != nil {
@@ -512,7 +726,7 @@ func (r *Route) matchSegs(p string) bool {
 			seg, p = p[:j], p[j+1:]
 		}
 		if s.isVar {
-			if seg == "" {
+			if seg == "" || s.re != nil && !s.accepts(seg) {
 				return false
 			}
 		} else if seg != s.lit {
@@ -558,6 +772,9 @@ type muxGroup struct {
 type cand struct {
 	r     *Route
 	exact bool // same shape as the group: matches without testing
+	// same shape as the group but with regex variables: matches when the
+	// regexes accept the ServeMux's path values
+	checked bool
 }
 
 // freeze builds the matchers. It is called once, before the first request.
@@ -628,7 +845,7 @@ func (rt *Router) freeze(app *Application) {
 	for _, g := range order {
 		for _, o := range rt.routes {
 			if o.group == g {
-				g.cands = append(g.cands, cand{r: o, exact: true})
+				g.cands = append(g.cands, cand{r: o, exact: !o.checked(), checked: o.checked()})
 			} else if o.kind != kindLiteral && overlaps(o, g.segRoute) {
 				// A literal route never matches here: the ServeMux only
 				// sees canonical clean paths, which the static map
@@ -690,6 +907,33 @@ func muxPattern(segs []segment, vars []string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkValues tests the regex variables of a route of the group's shape
+// against the values the ServeMux matched for the group's variables.
+func (r *Route) checkValues(req *http.Request, groupVars []string) bool {
+	v := 0
+	for _, s := range r.segs {
+		if !s.isVar {
+			continue
+		}
+		if s.re != nil && !s.accepts(req.PathValue(groupVars[v])) {
+			return false
+		}
+		v++
+	}
+	return true
+}
+
+// checked reports whether a segment-form route has a variable whose regex
+// must be checked beyond what the ServeMux pattern says.
+func (r *Route) checked() bool {
+	for _, s := range r.segs {
+		if s.re != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps conservatively reports whether route o can match some path that
@@ -819,7 +1063,10 @@ func (g *muxGroup) resolve(r *http.Request) resolution {
 			pending = true
 			continue
 		}
-		if c.exact {
+		if c.checked && !c.r.checkValues(r, g.vars) {
+			continue
+		}
+		if c.exact || c.checked {
 			info := make(map[string]string, len(g.vars))
 			for i, v := range g.vars {
 				info[c.r.vars[i]] = r.PathValue(v)
@@ -841,7 +1088,7 @@ func (g *muxGroup) resolve(r *http.Request) resolution {
 	}
 	var methods []string
 	for _, c := range g.cands {
-		if c.exact {
+		if c.exact || c.checked && c.r.checkValues(r, g.vars) {
 			methods = append(methods, c.r.method)
 		} else if _, ok := c.r.matchFast(p, raw); ok {
 			methods = append(methods, c.r.method)

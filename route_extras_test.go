@@ -247,7 +247,7 @@ func TestRouteListing(t *testing.T) {
 	for _, r := range app.Router.Routes() {
 		got = append(got, r.String())
 	}
-	want := "GET /a/{x} name=a (servemux)|HEAD /a/{x} (servemux)|POST /b/{y:\\d+} (regex)|" +
+	want := "GET /a/{x} name=a (servemux)|HEAD /a/{x} (servemux)|POST /b/{y:\\d+} (servemux)|" +
 		"GET /s/{filename:.*} (regex)|HEAD /s/{filename:.*} (regex)|GET /s (static)|HEAD /s (static)"
 	if strings.Join(got, "|") != want {
 		t.Errorf("listing:\n%s\nwant\n%s", strings.Join(got, "|"), want)
