@@ -289,7 +289,7 @@ var segRegexSeeds = []string{`[0-9]+`, `\d+`, `[0-9]{4}`, `[0-9a-f]+`, `[a-z]+`,
 	`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, `v[0-9]+`, `[1-9][0-9]*`,
 	`[a-z0-9-]+`, `[A-Z][a-z]+`, `[a-z]+-[a-z]+`, `[A-Za-z0-9]{8}`, `[0-9]{1,2}`, `(?i)ab`, `#?[0-9a-f]{6}`,
 	`\w+`, `[^/]+`, `[a-z]+[a-z]`, `a+a`, `(ab)+`, `a|b`, `[0-9]+?`, `x{2,}`, `%[0-9A-F]{2}`, `[a-z ]+`, `é+`,
-	`x?y?x`, `x?yx`, `(?i)[a-z]+`, `[a-f]*[0-9]+[a-f]?`}
+	`x?y?x`, `x?yx`, `(?i)[a-z]+`, `[a-f]*[0-9]+[a-f]?`, `^a`, `a$`, `\bq`, `\Bq`, `[0-9]*`, `.+`, `(?s).`}
 
 // FuzzSegmentRegex: the greedy matcher compiled for a variable's regex, when
 // there is one, answers exactly as the regex does.
@@ -334,4 +334,54 @@ func TestSegmentRegexFastPath(t *testing.T) {
 			t.Errorf("%q: checked per segment, but it can match '/' or nothing, or depends on context", re)
 		}
 	}
+}
+
+// FuzzSegmentRoute: a route whose regex variable fills one segment (in the
+// middle or last) answers as aiohttp's whole-path regex does, whichever
+// matcher serves it.
+func FuzzSegmentRoute(f *testing.F) {
+	for _, re := range segRegexSeeds {
+		for _, s := range []string{"12", "ab", "a%20b", "%41", "2015", "x", "", "a", "q"} {
+			f.Add(re, s, false)
+			f.Add(re, s, true)
+		}
+	}
+	f.Fuzz(func(t *testing.T, re, seg string, last bool) {
+		if strings.ContainsAny(re, "{}") || len(re) > 64 {
+			return // braces end the variable token; long regexes only slow the fuzzer
+		}
+		tail := "/y"
+		if last {
+			tail = ""
+		}
+		app := NewApplication()
+		if msg := catchPanic(func() {
+			app.Router.AddRoute("GET", "/x/{v:"+re+"}"+tail, infoHandler(0))
+		}); msg != "" {
+			return
+		}
+		app.Router.AddRoute("GET", "/x/{w}"+tail, infoHandler(1))
+		app.MakeHandler()
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader("GET /x/" + seg + tail + " HTTP/1.1\r\nHost: x\r\n\r\n")))
+		if err != nil || req.URL.Path == "" {
+			return
+		}
+		raw := req.URL.EscapedPath()
+		whole, err := regexp.Compile(`^/x/(?P<v>` + re + `)` + regexp.QuoteMeta(tail) + `$`)
+		if err != nil {
+			return
+		}
+		want := 404
+		var wantBody string
+		if m := whole.FindStringSubmatch(raw); m != nil {
+			want, wantBody = 200, infoBody(0, map[string]string{"v": unquote(m[1])})
+		} else if m := regexp.MustCompile(`^/x/([^{}/]+)` + regexp.QuoteMeta(tail) + `$`).FindStringSubmatch(raw); m != nil {
+			want, wantBody = 200, infoBody(1, map[string]string{"w": unquote(m[1])})
+		}
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, req)
+		if rec.Code != want || want == 200 && rec.Body.String() != wantBody {
+			t.Fatalf("route /x/{v:%s}%s, raw path %q (%s): %d %q, want %d %q", re, tail, raw, app.Router.Routes()[0].Matcher(), rec.Code, rec.Body.String(), want, wantBody)
+		}
+	})
 }
