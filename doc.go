@@ -164,7 +164,8 @@ WebSockets with 1001.
 Beyond the seed page, aiohttp 3's router features are here: named routes and
 URL reversal (WithName, Router.Named, Route.URL), static files (AddStatic,
 traversal-safe, through http.ServeContent), single files from a handler
-(FileResponse, aiohttp 3's web.FileResponse), method shortcuts (AddGet also
+(FileResponse, aiohttp 3's web.FileResponse), route tables (AddRoutes with
+Get, Post...: aiohttp 3's add_routes), method shortcuts (AddGet also
 answers HEAD, AddPost...), views (AddView), sub-applications (AddSubapp),
 and any http.Handler as a route handler (WrapHandler).
 

@@ -288,6 +288,37 @@ func ExampleStreamResponse() {
 	// Output: 200 1 2 3
 }
 
+// A route table, as aiohttp 3's app.add_routes([web.get(...), ...]).
+func ExampleRouter_AddRoutes() {
+	text := func(s string) aioweb.Handler {
+		return func(req *aioweb.Request) (aioweb.Resp, error) {
+			return &aioweb.Response{Text: s + req.MatchInfo["id"]}, nil
+		}
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddRoutes(
+		aioweb.Get("/items", text("list")),
+		aioweb.Post("/items", text("create")),
+		aioweb.Delete(`/items/{id:\d+}`, text("delete ")),
+	)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/items")
+	resp, _ := http.Post(srv.URL+"/items", "text/plain", nil)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, string(b))
+	req, _ := http.NewRequest("DELETE", srv.URL+"/items/7", nil)
+	resp, _ = http.DefaultClient.Do(req)
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, string(b))
+	// Output:
+	// 200 list
+	// 200 create
+	// 200 delete 7
+}
+
 // A handler sends one file with FileResponse (aiohttp 3's web.FileResponse):
 // Range and conditional requests work, and a missing file is a 404.
 func ExampleFileResponse() {

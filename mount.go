@@ -1,6 +1,6 @@
 // mount.go owns the ways routes get in besides AddRoute: aiohttp 3's method
-// shortcuts and views, sub-applications under a prefix, and net/http
-// interop (any http.Handler as a route handler).
+// shortcuts, route tables and views, sub-applications under a prefix, and
+// net/http interop (any http.Handler as a route handler).
 
 package aioweb
 
@@ -52,6 +52,76 @@ func (rt *Router) AddHead(path string, handler Handler, opts ...RouteOption) *Ro
 // AddOptions registers handler for OPTIONS.
 func (rt *Router) AddOptions(path string, handler Handler, opts ...RouteOption) *Route {
 	return rt.AddRoute("OPTIONS", path, handler, opts...)
+}
+
+// RouteDef is one entry of a route table given to Router.AddRoutes: aiohttp
+// 3's web.get("/", handler) and friends. Build it with Get, Post, Put, Patch,
+// Delete, Head or Options, or as a literal for any other method:
+//
+//	app.Router.AddRoutes(
+//		aioweb.Get("/", hello),
+//		aioweb.Post("/store", store, aioweb.WithName("store")),
+//		aioweb.RouteDef{Method: "PROPFIND", Path: "/dav/{path:.*}", Handler: dav},
+//	)
+type RouteDef struct {
+	Method  string
+	Path    string
+	Handler Handler
+	Options []RouteOption
+	// AllowHead also registers the handler for HEAD, as AddGet does; Get
+	// sets it.
+	AllowHead bool
+}
+
+// Get is a RouteDef for GET that also answers HEAD (aiohttp's web.get with
+// allow_head=True).
+func Get(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "GET", Path: path, Handler: handler, Options: opts, AllowHead: true}
+}
+
+// Post is a RouteDef for POST (aiohttp's web.post).
+func Post(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "POST", Path: path, Handler: handler, Options: opts}
+}
+
+// Put is a RouteDef for PUT (aiohttp's web.put).
+func Put(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "PUT", Path: path, Handler: handler, Options: opts}
+}
+
+// Patch is a RouteDef for PATCH (aiohttp's web.patch).
+func Patch(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "PATCH", Path: path, Handler: handler, Options: opts}
+}
+
+// Delete is a RouteDef for DELETE (aiohttp's web.delete).
+func Delete(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "DELETE", Path: path, Handler: handler, Options: opts}
+}
+
+// Head is a RouteDef for HEAD (aiohttp's web.head).
+func Head(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "HEAD", Path: path, Handler: handler, Options: opts}
+}
+
+// Options is a RouteDef for OPTIONS (aiohttp's web.options).
+func Options(path string, handler Handler, opts ...RouteOption) RouteDef {
+	return RouteDef{Method: "OPTIONS", Path: path, Handler: handler, Options: opts}
+}
+
+// AddRoutes registers a route table in order (aiohttp 3's add_routes) and
+// returns the routes, one per entry (the GET route for an entry that also
+// answers HEAD). A bad entry panics as AddRoute does, naming its pattern.
+func (rt *Router) AddRoutes(defs ...RouteDef) []*Route {
+	routes := make([]*Route, 0, len(defs))
+	for _, d := range defs {
+		if d.AllowHead && strings.ToUpper(d.Method) == "GET" {
+			routes = append(routes, rt.AddGet(d.Path, d.Handler, d.Options...))
+		} else {
+			routes = append(routes, rt.AddRoute(d.Method, d.Path, d.Handler, d.Options...))
+		}
+	}
+	return routes
 }
 
 // View maps methods to handlers for one path: aiohttp's class-based

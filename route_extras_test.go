@@ -253,3 +253,60 @@ func TestRouteListing(t *testing.T) {
 		t.Errorf("listing:\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}
 }
+
+func TestAddRoutesTable(t *testing.T) {
+	app := NewApplication()
+	text := func(s string) Handler { return func(*Request) (Resp, error) { return &Response{Text: s}, nil } }
+	routes := app.Router.AddRoutes(
+		Get("/", text("index"), WithName("index")),
+		Post("/items", text("create")),
+		Put("/items/{id:[0-9]+}", text("replace")),
+		Patch("/items/{id:[0-9]+}", text("update")),
+		Delete("/items/{id:[0-9]+}", text("delete")),
+		Head("/ping", text("")),
+		Options("/items", text("options")),
+		RouteDef{Method: "propfind", Path: "/dav/{path:.*}", Handler: text("dav")},
+		RouteDef{Method: "*", Path: "/any", Handler: text("any")},
+	)
+	if len(routes) != 9 || routes[0] != app.Router.Named("index") || routes[0].Method() != "GET" || routes[7].Method() != "PROPFIND" {
+		t.Fatalf("AddRoutes returned %v", routes)
+	}
+	var listing []string
+	for _, r := range app.Router.Routes() {
+		listing = append(listing, r.Method()+" "+r.Pattern())
+	}
+	want := "GET /|HEAD /|POST /items|PUT /items/{id:[0-9]+}|PATCH /items/{id:[0-9]+}|DELETE /items/{id:[0-9]+}|HEAD /ping|OPTIONS /items|PROPFIND /dav/{path:.*}|* /any"
+	if got := strings.Join(listing, "|"); got != want {
+		t.Errorf("registered in order:\n%s\nwant\n%s", got, want)
+	}
+	addr := serve(t, app)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		body, allow  string
+	}{
+		{"GET", "/", 200, "index", ""},
+		{"HEAD", "/", 200, "", ""},
+		{"POST", "/items", 200, "create", ""},
+		{"OPTIONS", "/items", 200, "options", ""},
+		{"GET", "/items", 405, "405: Method Not Allowed", "OPTIONS,POST"},
+		{"PUT", "/items/7", 200, "replace", ""},
+		{"PATCH", "/items/7", 200, "update", ""},
+		{"DELETE", "/items/7", 200, "delete", ""},
+		{"DELETE", "/items/x", 404, "404: Not Found", ""},
+		{"PROPFIND", "/dav/a/b", 200, "dav", ""},
+		{"BREW", "/any", 200, "any", ""},
+	} {
+		got := rawDo(t, addr, c.method, c.path)
+		if c.method == "HEAD" {
+			got.Body = ""
+		}
+		if got.Status != c.status || got.Body != c.body || got.Allow != c.allow {
+			t.Errorf("%s %s: %d %q allow=%q", c.method, c.path, got.Status, got.Body, got.Allow)
+		}
+	}
+	msg := catchPanic(func() { NewApplication().Router.AddRoutes(Get("/ok", text("")), Post("no-slash", text(""))) })
+	if !strings.Contains(msg, `"no-slash"`) {
+		t.Errorf("bad entry panic %q does not name it", msg)
+	}
+}
