@@ -131,11 +131,7 @@ func TestShortcutsAndViews(t *testing.T) {
 			t.Errorf("%s /guarded: %d", m, r.Status)
 		}
 	}
-	for _, c := range []struct {
-		method, path string
-		status       int
-		body, allow  string
-	}{
+	checkAnswers(t, addr, []answer{
 		{"GET", "/get", 200, "get", ""},
 		{"HEAD", "/get", 200, "", ""},
 		{"POST", "/get", 200, "post", ""},
@@ -148,13 +144,27 @@ func TestShortcutsAndViews(t *testing.T) {
 		{"GET", "/view", 200, "view-get", ""},
 		{"DELETE", "/view", 200, "view-delete", ""},
 		{"POST", "/view", 405, "405: Method Not Allowed", "DELETE,GET"},
-	} {
+	})
+}
+
+// answer is the expected answer to method path over a raw connection.
+type answer struct {
+	method, path string
+	status       int
+	body, allow  string
+}
+
+// checkAnswers sends each request to addr and compares status, body and
+// Allow (HEAD bodies are not compared).
+func checkAnswers(t *testing.T, addr string, answers []answer) {
+	t.Helper()
+	for _, c := range answers {
 		got := rawDo(t, addr, c.method, c.path)
 		if c.method == "HEAD" {
 			got.Body = ""
 		}
 		if got.Status != c.status || got.Body != c.body || got.Allow != c.allow {
-			t.Errorf("%s %s: %d %q %q", c.method, c.path, got.Status, got.Body, got.Allow)
+			t.Errorf("%s %s: %d %q allow=%q, want %d %q allow=%q", c.method, c.path, got.Status, got.Body, got.Allow, c.status, c.body, c.allow)
 		}
 	}
 }
@@ -279,12 +289,7 @@ func TestAddRoutesTable(t *testing.T) {
 	if got := strings.Join(listing, "|"); got != want {
 		t.Errorf("registered in order:\n%s\nwant\n%s", got, want)
 	}
-	addr := serve(t, app)
-	for _, c := range []struct {
-		method, path string
-		status       int
-		body, allow  string
-	}{
+	checkAnswers(t, serve(t, app), []answer{
 		{"GET", "/", 200, "index", ""},
 		{"HEAD", "/", 200, "", ""},
 		{"POST", "/items", 200, "create", ""},
@@ -296,15 +301,7 @@ func TestAddRoutesTable(t *testing.T) {
 		{"DELETE", "/items/x", 404, "404: Not Found", ""},
 		{"PROPFIND", "/dav/a/b", 200, "dav", ""},
 		{"BREW", "/any", 200, "any", ""},
-	} {
-		got := rawDo(t, addr, c.method, c.path)
-		if c.method == "HEAD" {
-			got.Body = ""
-		}
-		if got.Status != c.status || got.Body != c.body || got.Allow != c.allow {
-			t.Errorf("%s %s: %d %q allow=%q", c.method, c.path, got.Status, got.Body, got.Allow)
-		}
-	}
+	})
 	msg := catchPanic(func() { NewApplication().Router.AddRoutes(Get("/ok", text("")), Post("no-slash", text(""))) })
 	if !strings.Contains(msg, `"no-slash"`) {
 		t.Errorf("bad entry panic %q does not name it", msg)
