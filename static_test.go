@@ -7,6 +7,7 @@ package aioweb
 import (
 	"bufio"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -175,7 +176,14 @@ func TestStaticHTTPFeatures(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	etag, lm := resp.Header.Get("Etag"), resp.Header.Get("Last-Modified")
-	if resp.StatusCode != 200 || len(body) != 10000 || etag == "" || lm == "" || resp.Header.Get("Content-Type") != "application/octet-stream" {
+	// The type comes from the extension, else from sniffing, as
+	// http.ServeContent does; which one depends on the Go version and the
+	// machine's mime.types (.bin is application/octet-stream where known).
+	wantType := mime.TypeByExtension(".bin")
+	if wantType == "" {
+		wantType = http.DetectContentType(body)
+	}
+	if resp.StatusCode != 200 || len(body) != 10000 || etag == "" || lm == "" || resp.Header.Get("Content-Type") != wantType {
 		t.Fatalf("GET: %d %d %v", resp.StatusCode, len(body), resp.Header)
 	}
 	resp = do("GET", "Range", "bytes=10-19")
@@ -200,11 +208,6 @@ func TestStaticHTTPFeatures(t *testing.T) {
 	}
 	if resp = do("POST"); resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET,HEAD" {
 		t.Errorf("POST: %d %q", resp.StatusCode, resp.Header.Get("Allow"))
-	}
-	resp = do("GET")
-	resp.Body.Close()
-	if ct := do("GET").Header.Get("Content-Type"); ct != "application/octet-stream" {
-		t.Errorf("type %q", ct)
 	}
 	html, err := http.Get(strings.Replace(url, "big.bin", "sub/page.html", 1))
 	if err != nil || html.Header.Get("Content-Type") != "text/html; charset=utf-8" {
