@@ -208,6 +208,10 @@ func(req, handler).
 
 # Deliberate differences from aiohttp
 
+  - aiohttp speaks HTTP/1.x only; an Application behind a TLS http.Server
+    also serves HTTP/2. There, net/http handles Expect: 100-continue itself
+    (expect handlers run for HTTP/1.x only) and WebSocket upgrades are
+    refused with aiohttp's 400 (browsers open WebSockets over HTTP/1.1).
   - Factories run once per route when the application freezes (first request,
     MakeHandler or RunApp), not once per request as in aiohttp 0.15: building
     closures per request would cost allocations for nothing.

@@ -15,6 +15,13 @@ import (
 // handler, before the body is read. Returning (nil, nil) lets processing go
 // on; returning a response or an error (such as HTTPForbidden()) answers at
 // once without reading the body.
+//
+// Over HTTP/2, net/http takes the Expect header off the request before any
+// handler runs and sends the 100 Continue itself when the body is first
+// read, so expect handlers run for HTTP/1.x requests only; an HTTP/2
+// request reaches the middlewares and the handler as if it carried no
+// Expect header. Do not rely on an expect handler for authorisation: a
+// client that sends no Expect header skips it in aiohttp too.
 type ExpectHandler func(req *Request) (Resp, error)
 
 // WithExpectHandler sets the route's expect handler (aiohttp's
