@@ -125,7 +125,7 @@ func (c *staticConfig) handle(req *Request) (Resp, error) {
 	if !st.Mode().IsRegular() {
 		return nil, HTTPNotFound()
 	}
-	return &FileResponse{Path: resolved}, nil
+	return &FileResponse{Path: resolved, checked: true}, nil
 }
 
 // within reports whether path is dir or inside it.
@@ -177,6 +177,8 @@ type FileResponse struct {
 	// Headers are sent with the file. A Content-Type here replaces the
 	// guessed one; Content-Disposition offers a download name.
 	Headers http.Header
+
+	checked bool // the static handler found Path a regular file already
 }
 
 // SetHeader sets a header sent with the file.
@@ -195,15 +197,18 @@ func (f *FileResponse) send(req *Request) error {
 	if err := checkHeaders(f.Headers); err != nil {
 		return err
 	}
-	// Stat before opening: opening a FIFO would block until a writer came.
-	st, err := os.Stat(f.Path)
-	switch {
-	case errors.Is(err, fs.ErrPermission):
-		return HTTPForbidden().send(req)
-	case err != nil:
-		return HTTPNotFound().send(req)
-	case !st.Mode().IsRegular():
-		return HTTPForbidden().send(req)
+	if !f.checked {
+		// Stat before opening: opening a FIFO would block until a writer
+		// came.
+		st, err := os.Stat(f.Path)
+		switch {
+		case errors.Is(err, fs.ErrPermission):
+			return HTTPForbidden().send(req)
+		case err != nil:
+			return HTTPNotFound().send(req)
+		case !st.Mode().IsRegular():
+			return HTTPForbidden().send(req)
+		}
 	}
 	file, err := os.Open(f.Path)
 	if err != nil {
@@ -213,7 +218,8 @@ func (f *FileResponse) send(req *Request) error {
 		return HTTPForbidden().send(req)
 	}
 	defer file.Close()
-	if st, err = file.Stat(); err != nil {
+	st, err := file.Stat()
+	if err != nil {
 		return err
 	}
 	if !st.Mode().IsRegular() { // swapped since the first Stat
