@@ -4,6 +4,9 @@
 package aioweb
 
 import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +33,10 @@ type Response struct {
 	Headers     http.Header
 	ContentType string
 	Charset     string
+	// Compress is aiohttp's enable_compression(): the body is sent gzip-
+	// or deflate-encoded when the request's Accept-Encoding allows one
+	// (gzip preferred at equal quality), with Vary: Accept-Encoding.
+	Compress bool
 
 	cookies []*http.Cookie
 }
@@ -176,6 +183,17 @@ func (r *Response) send(req *Request) error {
 	}
 	for _, c := range r.cookies {
 		h.Add("Set-Cookie", c.String())
+	}
+	if r.Compress && status >= 200 && status != 204 && status != 304 && (text || len(body) > 0) && len(h["Content-Encoding"]) == 0 {
+		h.Add("Vary", "Accept-Encoding")
+		if coding := acceptedCoding(req.Header.Values("Accept-Encoding")); coding != "" {
+			raw := body
+			if text {
+				raw = []byte(r.Text)
+			}
+			body, text = compress(coding, raw), false
+			h["Content-Encoding"] = []string{coding}
+		}
 	}
 	n := len(body)
 	if text {
@@ -400,4 +418,57 @@ func (s *StreamResponse) send(req *Request) error {
 		return errors.New("aioweb: response has been prepared with a different request")
 	}
 	return s.WriteEOF()
+}
+
+// acceptedCoding picks the content coding for a compressed response from
+// the Accept-Encoding values: gzip or deflate, whichever has the higher
+// quality (gzip on a tie; "*" stands for gzip), or "" when neither is
+// acceptable.
+func acceptedCoding(values []string) string {
+	q := map[string]float64{}
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
+			name = strings.ToLower(strings.TrimSpace(name))
+			weight := 1.0
+			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil {
+					continue
+				}
+				weight = f
+			}
+			if name == "x-gzip" {
+				name = "gzip"
+			}
+			q[name] = weight
+		}
+	}
+	gz, ok := q["gzip"]
+	if !ok {
+		gz = q["*"]
+	}
+	df := q["deflate"]
+	switch {
+	case gz > 0 && gz >= df:
+		return "gzip"
+	case df > 0:
+		return "deflate"
+	}
+	return ""
+}
+
+// compress encodes b with the coding ("gzip", or "deflate": zlib format,
+// as aiohttp and browsers mean it).
+func compress(coding string, b []byte) []byte {
+	var buf bytes.Buffer
+	var w io.WriteCloser
+	if coding == "gzip" {
+		w = gzip.NewWriter(&buf)
+	} else {
+		w = zlib.NewWriter(&buf)
+	}
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
 }

@@ -6,6 +6,8 @@ package aioweb
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"net"
@@ -245,5 +247,91 @@ func TestNilResponseIs500(t *testing.T) {
 		if got := rawDo(t, addr, "GET", p); got.Status != 500 || got.Body != internalErrorBody || !got.Close {
 			t.Errorf("%s: %d %q %v", p, got.Status, got.Body, got.Header)
 		}
+	}
+}
+
+func TestResponseCompress(t *testing.T) {
+	text := strings.Repeat("Hello, world. ", 200)
+	app := NewApplication()
+	app.Router.AddGet("/text", func(*Request) (Resp, error) { return &Response{Text: text, Compress: true}, nil })
+	app.Router.AddGet("/bytes", func(*Request) (Resp, error) {
+		return &Response{Body: []byte(text), ContentType: "application/x-demo", Compress: true}, nil
+	})
+	app.Router.AddGet("/plain", func(*Request) (Resp, error) { return &Response{Text: text}, nil })
+	app.Router.AddGet("/empty", func(*Request) (Resp, error) { return &Response{Status: 204, Compress: true}, nil })
+	app.Router.AddGet("/encoded", func(*Request) (Resp, error) {
+		return &Response{Body: []byte("already"), Headers: http.Header{"Content-Encoding": {"br"}}, Compress: true}, nil
+	})
+	addr := serve(t, app)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(method, path, accept string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+addr+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	decode := func(coding string, b []byte) string {
+		t.Helper()
+		var r io.Reader = bytes.NewReader(b)
+		var err error
+		switch coding {
+		case "gzip":
+			r, err = gzip.NewReader(r)
+		case "deflate":
+			r, err = zlib.NewReader(r)
+		}
+		if err != nil {
+			t.Fatalf("%s body does not decode: %v", coding, err)
+		}
+		out, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("%s body does not decode: %v", coding, err)
+		}
+		return string(out)
+	}
+	for _, c := range []struct{ path, accept, coding string }{
+		{"/text", "gzip, deflate, br", "gzip"},
+		{"/text", "deflate", "deflate"},
+		{"/text", "gzip;q=0.5, deflate", "deflate"},
+		{"/text", "GZIP", "gzip"},
+		{"/text", "*", "gzip"},
+		{"/text", "gzip;q=0, deflate;q=0", ""},
+		{"/text", "br", ""},
+		{"/text", "", ""},
+		{"/bytes", "gzip", "gzip"},
+		{"/plain", "gzip", ""},
+	} {
+		resp, b := fetch("GET", c.path, c.accept)
+		got := resp.Header.Get("Content-Encoding")
+		if got != c.coding || decode(got, b) != text || resp.ContentLength != int64(len(b)) {
+			t.Errorf("%s with Accept-Encoding %q: coding %q (want %q), %d bytes, Content-Length %d", c.path, c.accept, got, c.coding, len(b), resp.ContentLength)
+		}
+		if vary := resp.Header.Get("Vary"); (c.path != "/plain") != (vary == "Accept-Encoding") {
+			t.Errorf("%s with Accept-Encoding %q: Vary %q", c.path, c.accept, vary)
+		}
+		if c.coding != "" && len(b) >= len(text) {
+			t.Errorf("%s: %d compressed bytes for %d", c.path, len(b), len(text))
+		}
+	}
+	if resp, _ := fetch("GET", "/bytes", "gzip"); resp.Header.Get("Content-Type") != "application/x-demo" {
+		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
+	}
+	get, gb := fetch("GET", "/text", "gzip")
+	if head, hb := fetch("HEAD", "/text", "gzip"); len(hb) != 0 || head.Header.Get("Content-Encoding") != "gzip" || head.ContentLength != int64(len(gb)) {
+		t.Errorf("HEAD: %d body bytes, encoding %q, length %d (GET sent %d)", len(hb), head.Header.Get("Content-Encoding"), head.ContentLength, get.ContentLength)
+	}
+	if resp, b := fetch("GET", "/empty", "gzip"); resp.StatusCode != 204 || len(b) != 0 || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("204: %d %q %v", resp.StatusCode, b, resp.Header)
+	}
+	if resp, b := fetch("GET", "/encoded", "gzip"); resp.Header.Get("Content-Encoding") != "br" || string(b) != "already" {
+		t.Errorf("pre-encoded body recompressed: %v %q", resp.Header, b)
 	}
 }
