@@ -218,9 +218,10 @@ func(req, handler).
   - WebSocket compression (permessage-deflate) is off unless WithCompress(true)
     asks for it; aiohttp 3 compresses by default. Deflate state and CPU per
     message only pay off for large, compressible messages.
-  - Response.Compress (aiohttp's enable_compression) honours Accept-Encoding
-    quality values and prefers gzip on a tie; aiohttp 3.8 picks deflate
-    whenever the header merely mentions it, even with q=0.
+  - Response.Compress and StreamResponse.EnableCompression (aiohttp's
+    enable_compression) honour Accept-Encoding quality values and prefer
+    gzip on a tie; aiohttp 3.8 picks deflate whenever the header merely
+    mentions it, even with q=0.
   - net/http always sends the standard reason phrase on the status line;
     Reason only changes an exception's default body ("404: Nope").
   - Header names go out canonicalised ("Content-Type"); there is no Server

@@ -258,6 +258,23 @@ type StreamResponse struct {
 	req      *Request
 	prepared bool
 	eof      bool
+	compress bool
+	zw       interface {
+		io.WriteCloser
+		Flush() error
+	} // the body's encoder when compressing
+}
+
+// EnableCompression is aiohttp's enable_compression: the body is sent gzip-
+// or deflate-encoded, as for Response.Compress, when the request accepts
+// one. Each Write is flushed through the encoder, so streaming still works.
+// After Prepare it is an error.
+func (s *StreamResponse) EnableCompression() error {
+	if s.prepared {
+		return ErrAlreadyPrepared
+	}
+	s.compress = true
+	return nil
 }
 
 // NewStreamResponse returns a StreamResponse with the given status (0: 200).
@@ -370,6 +387,20 @@ func (s *StreamResponse) Prepare(req *Request) error {
 	for _, c := range s.cookies {
 		h.Add("Set-Cookie", c.String())
 	}
+	if st := s.Status(); s.compress && st >= 200 && st != 204 && st != 304 && len(h["Content-Encoding"]) == 0 {
+		h.Add("Vary", "Accept-Encoding")
+		if coding := acceptedCoding(req.Header.Values("Accept-Encoding")); coding != "" {
+			h["Content-Encoding"] = []string{coding}
+			delete(h, "Content-Length")
+			if req.Method != http.MethodHead { // HEAD: the headers GET would send
+				if coding == "gzip" {
+					s.zw = gzip.NewWriter(req.w)
+				} else {
+					s.zw = zlib.NewWriter(req.w)
+				}
+			}
+		}
+	}
 	s.req, s.prepared = req, true
 	req.started = true
 	req.w.WriteHeader(s.Status())
@@ -391,7 +422,15 @@ func (s *StreamResponse) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, err := s.req.w.Write(p)
+	var n int
+	var err error
+	if s.zw != nil {
+		if n, err = s.zw.Write(p); err == nil {
+			err = s.zw.Flush()
+		}
+	} else {
+		n, err = s.req.w.Write(p)
+	}
 	if err == nil {
 		if f, ok := s.req.w.(http.Flusher); ok {
 			f.Flush()
@@ -405,6 +444,10 @@ func (s *StreamResponse) WriteEOF() error {
 	if !s.prepared {
 		return ErrNotPrepared
 	}
+	if s.zw != nil && !s.eof {
+		s.eof = true
+		return s.zw.Close() // the encoder's trailer
+	}
 	s.eof = true
 	return nil
 }
@@ -417,7 +460,10 @@ func (s *StreamResponse) send(req *Request) error {
 	} else if s.req != req {
 		return errors.New("aioweb: response has been prepared with a different request")
 	}
-	return s.WriteEOF()
+	if err := s.WriteEOF(); err != nil {
+		req.clientGone(err) // the encoder's trailer could not be written
+	}
+	return nil
 }
 
 // acceptedCoding picks the content coding for a compressed response from

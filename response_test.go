@@ -335,3 +335,82 @@ func TestResponseCompress(t *testing.T) {
 		t.Errorf("pre-encoded body recompressed: %v %q", resp.Header, b)
 	}
 }
+
+func TestStreamResponseCompression(t *testing.T) {
+	next := make(chan struct{})
+	lateErr := make(chan error, 1)
+	app := NewApplication()
+	app.Router.AddGet("/stream", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(200)
+		s.SetContentType("text/plain")
+		if err := s.EnableCompression(); err != nil {
+			return nil, err
+		}
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		lateErr <- s.EnableCompression()
+		io.WriteString(s, "one|")
+		if req.Method == "GET" && req.Header.Get("Accept-Encoding") != "" {
+			select {
+			case <-next: // the client decoded "one|" before "two|" was written
+			case <-time.After(5 * time.Second):
+				return nil, fmt.Errorf("client never saw the first chunk")
+			}
+		}
+		io.WriteString(s, "two|")
+		return s, nil
+	})
+	addr := serve(t, app)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(method, accept string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+addr+"/stream", nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+
+	resp := get("GET", "gzip")
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 4)
+	if _, err := io.ReadFull(zr, first); err != nil || string(first) != "one|" {
+		t.Fatalf("first chunk %q %v", first, err)
+	}
+	close(next)
+	rest, err := io.ReadAll(zr) // also checks the gzip trailer written at the end
+	resp.Body.Close()
+	if err != nil || string(rest) != "two|" {
+		t.Fatalf("rest %q %v", rest, err)
+	}
+	if err := <-lateErr; err != ErrAlreadyPrepared {
+		t.Errorf("EnableCompression after Prepare: %v", err)
+	}
+
+	resp = get("GET", "")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "" || string(b) != "one|two|" {
+		t.Errorf("without Accept-Encoding: %v %q", resp.Header, b)
+	}
+	<-lateErr
+
+	resp = get("HEAD", "deflate")
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "deflate" || len(b) != 0 {
+		t.Errorf("HEAD: %d %v %q", resp.StatusCode, resp.Header, b)
+	}
+	<-lateErr
+}
