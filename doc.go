@@ -41,8 +41,8 @@ work, so logically coupled handlers can live on a struct:
 	app.Router.AddRoute("GET", "/greet/{name}", h.HandleGreeting)
 
 The response is a *Response (Text or Body, Status, Headers, ContentType,
-Charset), JSONResponse(v), a *StreamResponse (Prepare, then Write), a
-*WebSocketResponse, or an *HTTPException.
+Charset, Compress), JSONResponse(v), a *StreamResponse (Prepare, then
+Write), a *FileResponse, a *WebSocketResponse, or an *HTTPException.
 
 # Variable routes
 
