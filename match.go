@@ -104,12 +104,7 @@ func compileCharSeq(t *syntax.Regexp) charSeq {
 	}
 	add = func(t *syntax.Regexp, min, max int) bool {
 		switch t.Op {
-		case syntax.OpLiteral:
-			if min != 1 || max != 1 {
-				if len(t.Rune) != 1 {
-					return false
-				}
-			}
+		case syntax.OpLiteral: // one item per rune; repeats only reach here with one
 			for _, r := range t.Rune {
 				one := *t
 				one.Rune = []rune{r}
@@ -580,9 +575,16 @@ func (g *muxGroup) resolve(r *http.Request) resolution {
 	}
 	var methods []string
 	for _, c := range g.cands {
-		if c.exact || c.checked && c.r.checkValues(r, g.vars) {
-			methods = append(methods, c.r.method)
-		} else if _, ok := c.r.matchFast(p, raw); ok {
+		var ok bool
+		switch {
+		case c.exact:
+			ok = true
+		case c.checked:
+			ok = c.r.checkValues(r, g.vars)
+		default:
+			_, ok = c.r.matchFast(p, raw)
+		}
+		if ok {
 			methods = append(methods, c.r.method)
 		}
 	}

@@ -471,11 +471,10 @@ func (s *StreamResponse) send(req *Request) error {
 // quality (gzip on a tie; "*" stands for gzip), or "" when neither is
 // acceptable.
 func acceptedCoding(values []string) string {
-	q := map[string]float64{}
+	gz, df, star := -1.0, -1.0, -1.0 // -1: not mentioned
 	for _, v := range values {
 		for _, item := range strings.Split(v, ",") {
 			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-			name = strings.ToLower(strings.TrimSpace(name))
 			weight := 1.0
 			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
 				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
@@ -484,17 +483,19 @@ func acceptedCoding(values []string) string {
 				}
 				weight = f
 			}
-			if name == "x-gzip" {
-				name = "gzip"
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "gzip", "x-gzip":
+				gz = weight
+			case "deflate":
+				df = weight
+			case "*":
+				star = weight
 			}
-			q[name] = weight
 		}
 	}
-	gz, ok := q["gzip"]
-	if !ok {
-		gz = q["*"]
+	if gz < 0 {
+		gz = star
 	}
-	df := q["deflate"]
 	switch {
 	case gz > 0 && gz >= df:
 		return "gzip"

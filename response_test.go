@@ -302,6 +302,8 @@ func TestResponseCompress(t *testing.T) {
 		{"/text", "deflate", "deflate"},
 		{"/text", "gzip;q=0.5, deflate", "deflate"},
 		{"/text", "GZIP", "gzip"},
+		{"/text", "x-gzip", "gzip"},
+		{"/text", "deflate;q=0.9, *;q=0.5", "deflate"},
 		{"/text", "*", "gzip"},
 		{"/text", "gzip;q=0, deflate;q=0", ""},
 		{"/text", "br", ""},
