@@ -256,7 +256,7 @@ func(req, handler).
     files are removed when the handler returns.
   - Static files get their Content-Type from Go's mime package
     (text/plain; charset=utf-8 for .txt where aiohttp sends text/plain).
-  - aioweb relies on Go 1.22 ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
+  - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */
 package aioweb

@@ -1,6 +1,6 @@
 module github.com/aioweb/aioweb/bench
 
-go 1.25.0
+go 1.26
 
 replace github.com/aioweb/aioweb => ../
 

@@ -1,6 +1,6 @@
 module github.com/aioweb/aioweb/e2e
 
-go 1.24
+go 1.26
 
 replace github.com/aioweb/aioweb => ../
 
