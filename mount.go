@@ -168,6 +168,8 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): the application is already mounted or serving", prefix))
 	}
 	sub.Router.frozen = true
+	sub.Router.mountAt(prefix)
+	a.Router.subs = append(a.Router.subs, &sub.Router)
 	for _, r := range sub.Router.routes {
 		handler, static := r.handler, r.static
 		if static != nil {
@@ -180,7 +182,7 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 			panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
 		}
 		nr := a.Router.AddRoute(r.method, prefix+r.pattern, h, WithExpectHandler(r.expect))
-		nr.static = static
+		nr.static, nr.subappRest = static, r.subappRest
 		nr.name, nr.twin = r.name, r.twin
 		if r.name != "" {
 			sub.Router.names[r.name] = nr // reversal includes the prefix
@@ -196,9 +198,18 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	if err != nil {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
 	}
-	a.Router.AddRoute(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound)
+	a.Router.AddRoute(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound).subappRest = true
 	a.OnShutdown(sub.Shutdown)
 	a.OnCleanup(sub.Cleanup)
+}
+
+// mountAt records that the router's application now answers under prefix,
+// and so do the applications mounted in it.
+func (rt *Router) mountAt(prefix string) {
+	rt.mounted = prefix + rt.mounted
+	for _, s := range rt.subs {
+		s.mountAt(prefix)
+	}
 }
 
 // wrap runs h with sub's middlewares and req.App set to sub.

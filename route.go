@@ -51,8 +51,9 @@ type Route struct {
 	chain Handler // handler wrapped by the middlewares, built at freeze
 	group *muxGroup
 
-	static *staticConfig // AddStatic's route
-	twin   int           // routes registered together share a non-zero twin
+	static     *staticConfig // AddStatic's route
+	subappRest bool          // AddSubapp's catch-all: a 404/405 inside the sub-application
+	twin       int           // routes registered together share a non-zero twin
 }
 
 type routeKind uint8
@@ -103,6 +104,9 @@ type Router struct {
 	names  map[string]*Route
 	frozen bool
 	twins  int
+
+	mounted string    // where the application is mounted (AddSubapp), "" at the top
+	subs    []*Router // routers of the applications mounted in this one
 
 	// built by freeze
 	static   map[string]*staticEntry
