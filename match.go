@@ -267,6 +267,7 @@ type cand struct {
 // freeze builds the matchers. It is called once, before the first request.
 func (rt *Router) freeze(app *Application) {
 	rt.frozen, rt.app = true, app
+	rt.emptyToSlash()
 	rt.static = map[string]*staticEntry{}
 	rt.groups = map[string]*muxGroup{}
 	rt.mux = http.NewServeMux()

@@ -19,7 +19,7 @@ func (rt *Router) AddGet(path string, handler Handler, opts ...RouteOption) *Rou
 	get := rt.AddRoute("GET", path, handler, opts...)
 	get.twin = rt.nextTwin()
 	unnamed := func(r *Route) { r.name = "" }
-	head := rt.AddRoute("HEAD", path, handler, append(opts[:len(opts):len(opts)], unnamed)...)
+	head := rt.addTo(get.resource, "HEAD", path, handler, append(opts[:len(opts):len(opts)], unnamed)...)
 	head.twin = get.twin
 	return get
 }
@@ -139,13 +139,14 @@ func (rt *Router) AddView(path string, view View, opts ...RouteOption) []*Route 
 	sort.Strings(methods)
 	twin := rt.nextTwin()
 	var routes []*Route
+	var res *Resource
 	for i, m := range methods {
 		var o []RouteOption
 		if i == 0 {
 			o = opts
 		}
-		r := rt.AddRoute(m, path, view[m], o...)
-		r.twin = twin
+		r := rt.addTo(res, m, path, view[m], o...)
+		res, r.twin = r.resource, twin
 		routes = append(routes, r)
 	}
 	return routes
@@ -170,6 +171,7 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	sub.Router.frozen = true
 	sub.Router.mountAt(prefix)
 	a.Router.subs = append(a.Router.subs, &sub.Router)
+	copies := make(map[*Route]*Route, len(sub.Router.routes))
 	for _, r := range sub.Router.routes {
 		handler, static := r.handler, r.static
 		if static != nil {
@@ -181,12 +183,10 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 		if err != nil {
 			panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
 		}
-		nr := a.Router.AddRoute(r.method, prefix+r.pattern, h, WithExpectHandler(r.expect))
+		nr := a.Router.add(r.method, prefix+r.pattern, h, WithExpectHandler(r.expect))
 		nr.static, nr.subappRest = static, r.subappRest
 		nr.name, nr.twin = r.name, r.twin
-		if r.name != "" {
-			sub.Router.names[r.name] = nr // reversal includes the prefix
-		}
+		copies[r] = nr
 	}
 	notFound, err := sub.wrap(func(req *Request) (Resp, error) {
 		rest := strings.TrimPrefix(req.r.URL.EscapedPath(), prefix)
@@ -198,7 +198,12 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	if err != nil {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
 	}
-	a.Router.AddRoute(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound).subappRest = true
+	a.Router.add(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound).subappRest = true
+	for old, nr := range copies {
+		nr.resource = old.resource // resources move with their routes
+	}
+	sub.Router.prefixResources(prefix, copies)
+	a.Router.addResource(&Resource{kind: ResourceSubapp, pattern: prefix, app: sub})
 	a.OnShutdown(sub.Shutdown)
 	a.OnCleanup(sub.Cleanup)
 }
@@ -209,6 +214,32 @@ func (rt *Router) mountAt(prefix string) {
 	rt.mounted = prefix + rt.mounted
 	for _, s := range rt.subs {
 		s.mountAt(prefix)
+	}
+}
+
+// prefixResources moves the router's resources, and those of the
+// sub-applications mounted in it, under prefix, onto the copies of their
+// routes (aiohttp's add_prefix).
+func (rt *Router) prefixResources(prefix string, copies map[*Route]*Route) {
+	for name, r := range rt.names {
+		if c := copies[r]; c != nil {
+			rt.names[name] = c // reversal includes the prefix
+		}
+	}
+	for _, res := range rt.resources {
+		res.pattern = prefix + res.pattern
+		for i, r := range res.routes {
+			res.routes[i] = copies[r]
+		}
+		if res.route != nil {
+			res.route = copies[res.route]
+		}
+		if res.static != nil {
+			res.static = res.route.static
+		}
+		if res.app != nil {
+			res.app.Router.prefixResources(prefix, copies)
+		}
 	}
 }
 

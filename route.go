@@ -53,6 +53,7 @@ type Route struct {
 
 	static     *staticConfig // AddStatic's route
 	subappRest bool          // AddSubapp's catch-all: a 404/405 inside the sub-application
+	resource   *Resource     // the resource the route belongs to
 	twin       int           // routes registered together share a non-zero twin
 }
 
@@ -105,6 +106,9 @@ type Router struct {
 	frozen bool
 	twins  int
 
+	resources []*Resource
+	named     map[string]*Resource
+
 	mounted string    // where the application is mounted (AddSubapp), "" at the top
 	subs    []*Router // routers of the applications mounted in this one
 
@@ -118,11 +122,60 @@ type Router struct {
 
 // AddRoute registers handler for method and path and returns the route.
 // method is case-insensitive; "*" matches any method. path follows aiohttp:
-// '{name}' matches DefaultVarRegex, '{name:regex}' matches regex. Like
-// http.ServeMux.Handle, it panics on a programmer error: an invalid method,
-// a malformed pattern, a bad regex, a duplicate route name, a nil handler, or
-// registration after the application started serving.
+// '{name}' matches DefaultVarRegex, '{name:regex}' matches regex. An empty
+// path is "/" in an application and the bare prefix ("/admin") in a
+// sub-application, as in aiohttp. Like http.ServeMux.Handle, it panics on a
+// programmer error: an invalid method, a malformed pattern, a bad regex, a
+// duplicate route name, a nil handler, registration after the application
+// started serving, or a route that could never run because the same path,
+// registered just before, already has a route for that method or for "*"
+// (aiohttp's "Added route will never be executed").
+//
+// A route joins the Resource of the route registered just before it when
+// both have the same path and name, as aiohttp's add_route does; otherwise
+// it starts a new Resource.
 func (rt *Router) AddRoute(method, path string, handler Handler, opts ...RouteOption) *Route {
+	return rt.addTo(nil, method, path, handler, opts...)
+}
+
+// addTo registers a route on res, or, when res is nil, on the previous
+// resource when aiohttp would reuse it, else on a new resource.
+func (rt *Router) addTo(res *Resource, method, path string, handler Handler, opts ...RouteOption) *Route {
+	r := rt.compile(method, path, handler, opts...)
+	if res == nil {
+		if n := len(rt.resources); n > 0 {
+			last := rt.resources[n-1]
+			if (last.kind == ResourcePlain || last.kind == ResourceDynamic) && last.pattern == path && last.name == r.name {
+				res = last
+			}
+		}
+	}
+	if res != nil {
+		for _, o := range res.routes {
+			if o.method == r.method || o.method == MethodAny {
+				panic(fmt.Sprintf("aioweb: AddRoute(%q, %q): Added route will never be executed, method %s is already registered", method, path, o.method))
+			}
+		}
+		if r.name != "" && r.name == res.name {
+			r.name = "" // the name is the resource's, reached through its first route
+		}
+	}
+	rt.register(r)
+	if res == nil {
+		kind := ResourcePlain
+		if r.kind != kindLiteral {
+			kind = ResourceDynamic
+		}
+		res = &Resource{kind: kind, pattern: path, name: r.name, route: r}
+		rt.addResource(res)
+	}
+	r.resource = res
+	res.routes = append(res.routes, r)
+	return r
+}
+
+// compile checks and compiles a route without registering it.
+func (rt *Router) compile(method, path string, handler Handler, opts ...RouteOption) *Route {
 	if rt.frozen {
 		panic(fmt.Sprintf("aioweb: AddRoute(%q, %q) after the application started serving", method, path))
 	}
@@ -141,6 +194,11 @@ func (rt *Router) AddRoute(method, path string, handler Handler, opts ...RouteOp
 	for _, o := range opts {
 		o(r)
 	}
+	return r
+}
+
+// register appends a compiled route, with its name.
+func (rt *Router) register(r *Route) {
 	if r.name != "" {
 		if old, dup := rt.names[r.name]; dup {
 			panic(fmt.Sprintf("aioweb: duplicate route name %q: already used by %s %s", r.name, old.method, old.pattern))
@@ -151,14 +209,47 @@ func (rt *Router) AddRoute(method, path string, handler Handler, opts ...RouteOp
 		rt.names[r.name] = r
 	}
 	rt.routes = append(rt.routes, r)
+}
+
+// add registers a route that belongs to no resource: one aioweb needs for
+// itself, or a sub-application's route copied in.
+func (rt *Router) add(method, path string, handler Handler, opts ...RouteOption) *Route {
+	r := rt.compile(method, path, handler, opts...)
+	rt.register(r)
 	return r
 }
 
-// Routes lists the routes in registration order.
-func (rt *Router) Routes() []*Route { return append([]*Route(nil), rt.routes...) }
+// Routes lists the routes in registration order, those of mounted
+// sub-applications (with their prefix) where the sub-application was
+// mounted: aiohttp's router.routes(). Routes aioweb registers for its own
+// needs (a static route's bare prefix, a sub-application's 404 catch-all)
+// are not listed.
+func (rt *Router) Routes() []*Route {
+	var out []*Route
+	for _, res := range rt.resources {
+		out = append(out, res.Routes()...)
+	}
+	return out
+}
 
 // Named returns the route registered with name, or nil.
 func (rt *Router) Named(name string) *Route { return rt.names[name] }
+
+// emptyToSlash turns the routes registered on "" into routes on "/", as
+// aiohttp does when the router freezes (a sub-application's "" routes got
+// its prefix when it was mounted).
+func (rt *Router) emptyToSlash() {
+	for _, r := range rt.routes {
+		if r.pattern == "" {
+			r.pattern, r.literal, r.segs = "/", "/", splitLiteralSegments("/")
+		}
+	}
+	for _, res := range rt.resources {
+		if res.pattern == "" && res.kind == ResourcePlain {
+			res.pattern = "/"
+		}
+	}
+}
 
 // checkMethod upper-cases method and checks it is "*" or an RFC 9110 token.
 func checkMethod(method string) (string, error) {
@@ -281,6 +372,9 @@ func validVarName(s string) bool {
 
 // compileRoute parses and compiles a pattern into an unregistered Route.
 func compileRoute(p string) (*Route, error) {
+	if p == "" { // "/" at the top, the bare prefix in a sub-application
+		return &Route{pattern: p, kind: kindLiteral, matcher: MatcherStatic}, nil
+	}
 	parts, err := parsePattern(p)
 	if err != nil {
 		return nil, err

@@ -257,8 +257,10 @@ func TestRouteListing(t *testing.T) {
 	for _, r := range app.Router.Routes() {
 		got = append(got, r.String())
 	}
+	// the static route's bare-prefix routes (its directory's 403) are
+	// internal and not listed, as aiohttp lists 2 routes per static resource
 	want := "GET /a/{x} name=a (servemux)|HEAD /a/{x} (servemux)|POST /b/{y:\\d+} (servemux)|" +
-		"GET /s/{filename:.*} (regex)|HEAD /s/{filename:.*} (regex)|GET /s (static)|HEAD /s (static)"
+		"GET /s/{filename:.*} (regex)|HEAD /s/{filename:.*} (regex)"
 	if strings.Join(got, "|") != want {
 		t.Errorf("listing:\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}

@@ -48,13 +48,14 @@ func StaticName(name string) StaticOption { return func(c *staticConfig) { c.nam
 // or, unless FollowSymlinks, symlinks) are 404, as aiohttp answers them, and
 // never serve a byte from outside; a directory is 403 unless ShowIndex. Files go through http.ServeContent (Range, ETag,
 // If-Modified-Since, If-None-Match, Content-Type from the extension).
+// A leading "~/" in dir is the user's home directory, as in aiohttp.
 // It panics, as AddRoute does, if prefix does not start with '/' or dir is
 // not a directory.
 func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 	if !strings.HasPrefix(prefix, "/") {
 		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix must start with '/'", prefix, dir))
 	}
-	abs, err := filepath.Abs(dir)
+	abs, err := filepath.Abs(expandHome(dir))
 	if err == nil {
 		abs, err = filepath.EvalSymlinks(abs)
 	}
@@ -70,7 +71,7 @@ func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 	}
 	pattern := cfg.prefix + "/{filename:.*}"
 	h := cfg.handle
-	var get *Route
+	res := &Resource{kind: ResourceStatic, pattern: cfg.prefix, name: cfg.name, static: cfg}
 	twin := rt.nextTwin()
 	for _, p := range []string{pattern, cfg.prefix} { // the bare prefix is the directory: 403
 		if p == "" {
@@ -78,17 +79,35 @@ func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 		}
 		for _, m := range []string{"GET", "HEAD"} {
 			var ro []RouteOption
-			if get == nil && cfg.name != "" {
+			if res.route == nil && cfg.name != "" {
 				ro = append(ro, WithName(cfg.name))
 			}
-			r := rt.AddRoute(m, p, h, ro...)
-			r.static, r.twin = cfg, twin
-			if get == nil {
-				get = r
+			r := rt.add(m, p, h, ro...)
+			r.static, r.twin, r.resource = cfg, twin, res
+			if p == pattern { // the bare prefix's routes are not listed
+				res.routes = append(res.routes, r)
+			}
+			if res.route == nil {
+				res.route = r
 			}
 		}
 	}
-	return get
+	rt.addResource(res)
+	return res.route
+}
+
+// expandHome replaces a leading "~" or "~/" with the user's home directory,
+// as aiohttp's add_static (Path.expanduser) does; dir is unchanged when
+// there is no home directory.
+func expandHome(dir string) string {
+	if dir != "~" && !strings.HasPrefix(dir, "~/") && !strings.HasPrefix(dir, "~"+string(filepath.Separator)) {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return dir
+	}
+	return filepath.Join(home, dir[1:])
 }
 
 // handle serves one file; MatchInfo["filename"] is the decoded rest of the
