@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,41 +126,181 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// panel is what a demo's result panel shows, read from the page.
+type panel struct {
+	For     string `json:"for"`
+	Req     string `json:"req"`
+	Status  string `json:"status"`
+	Note    string `json:"note"`
+	Headers string `json:"headers"`
+	Body    string `json:"body"`
+	MW      string `json:"mw"` // the highlighted header line
+}
+
+// readPanel reads the result panel beside the button with the given id.
+func readPanel(ctx context.Context, id string) (panel, error) {
+	var p panel
+	err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const p = document.getElementById(`+strconv.Quote(id)+`).closest('.row').querySelector('.result');
+		const t = s => { const e = p.querySelector(s); return e ? e.textContent : ''; };
+		return {for: p.dataset.for || '', req: t('.req'), status: t('.status'), note: t('.note'),
+			headers: t('.headers'), body: t('.body'), mw: t('.headers .mw')};
+	})()`, &p))
+	return p, err
+}
+
+// clickDemo clicks a demo button and waits until its panel shows its answer.
+func clickDemo(ctx context.Context, id string) (panel, error) {
+	sel := `document.getElementById(` + strconv.Quote(id) + `).closest('.row').querySelector('.result')`
+	err := chromedp.Run(ctx,
+		chromedp.Evaluate(`delete `+sel+`.dataset.for`, nil),
+		chromedp.Click("#"+id, chromedp.ByID),
+		chromedp.Poll(sel+`.dataset.for === `+strconv.Quote(id), nil),
+	)
+	if err != nil {
+		return panel{}, err
+	}
+	return readPanel(ctx, id)
+}
+
+// demo is one button of the tour page and what its panel must show: the
+// status line, header lines that must be present (exactly, one per line),
+// the body (exactly, or the lines it must and must not contain).
+type demo struct {
+	id, status string
+	headers    []string
+	body       string
+	contains   []string
+	lacks      []string
+	note       string
+}
+
+var demos = []demo{
+	{id: "try-root", status: "200 OK", headers: []string{"content-type: application/octet-stream", "content-length: 12"}, body: "Hello, world"},
+	{id: "try-intro", status: "200 OK", body: "Hello, world"},
+	{id: "try-greet", status: "200 OK", headers: []string{"content-type: text/plain; charset=utf-8"}, body: "Hello, gopher"},
+	{id: "try-num", status: "200 OK", body: "Hello, 42"},
+	{id: "try-num-abc", status: "404 Not Found", body: "404: Not Found"},
+	{id: "try-name", status: "200 OK", body: "Hello, alice"},
+	{id: "try-post-name", status: "405 Method Not Allowed", headers: []string{"allow: GET"}, body: "405: Method Not Allowed"},
+	{id: "follow-redirect", status: "200 OK", note: "fetch() followed a redirect: this answer is from /intro", body: "Hello, world"},
+	{id: "ask-json", status: "200 OK", headers: []string{"content-type: application/json; charset=utf-8"}, body: `{"greeting":"Hello, world"}`},
+	{id: "ask-xml", status: "200 OK", headers: []string{"content-type: application/xml; charset=utf-8"}, body: "<greeting>Hello, world</greeting>"},
+	{id: "ask-html", status: "406 Not Acceptable", body: "406: Not Acceptable"},
+	// Without Expect the expect handler is not called: both are echoed.
+	{id: "post-expect-auth", status: "200 OK", body: "payload"},
+	{id: "post-expect-noauth", status: "200 OK", body: "payload"},
+	// The raw exchanges: > sent, < received, * notes.
+	{id: "exchange-auth", status: "200 OK", headers: []string{"content-type: text/plain; charset=utf-8"}, contains: []string{
+		"> POST /expect HTTP/1.1", "> Expect: 100-continue", "> Authorization: Basic dG91cjp0b3Vy",
+		"< HTTP/1.1 100 Continue", "> payload", "< HTTP/1.1 200 OK", "< X-Tour-Middleware: 1", "< Content-Length: 7", "< payload",
+	}},
+	{id: "exchange-noauth", status: "200 OK", contains: []string{
+		"> POST /expect HTTP/1.1", "> Expect: 100-continue", "< HTTP/1.1 403 Forbidden", "< Connection: close", "< 403: Forbidden",
+		"* final answer 403 before the body: the body was never sent",
+	}, lacks: []string{"> Authorization: Basic dG91cjp0b3Vy", "< HTTP/1.1 100 Continue", "> payload", "< X-Tour-Middleware: 1"}},
+	{id: "exchange-http10", status: "200 OK", contains: []string{
+		"> POST /expect HTTP/1.0", "> Authorization: Basic dG91cjp0b3Vy", "< HTTP/1.0 403 Forbidden", "< 403: Forbidden",
+	}, lacks: []string{"< HTTP/1.0 100 Continue", "< HTTP/1.1 100 Continue", "> payload"}},
+	{id: "try-static", status: "200 OK", headers: []string{"content-type: text/plain; charset=utf-8", "content-length: 26", "accept-ranges: bytes"},
+		contains: []string{"Hello from a static file."}},
+	{id: "try-links", status: "200 OK", body: "/greet/a%20b%2Fc\n/greet/bob\n"},
+	{id: "try-missing", status: "404 Not Found", body: "404: Not Found"},
+}
+
+// check compares a panel with what the demo must show; every panel shows
+// the middleware's header, highlighted.
+func (d demo) check(t *testing.T, p panel) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(p.Headers, "\n"), "\n")
+	bad := p.Status != d.status || p.Note != d.note || p.MW != "x-tour-middleware: 1\n" || !slices.Contains(lines, "x-tour-middleware: 1")
+	for _, h := range d.headers {
+		bad = bad || !slices.Contains(lines, h)
+	}
+	if d.body != "" || (d.contains == nil && d.lacks == nil) {
+		bad = bad || p.Body != d.body
+	}
+	body := strings.Split(p.Body, "\n")
+	for _, c := range d.contains {
+		bad = bad || !slices.Contains(body, c)
+	}
+	for _, c := range d.lacks {
+		bad = bad || strings.Contains(p.Body, c)
+	}
+	if bad {
+		t.Errorf("%s: panel shows\nrequest %q\nstatus  %q\nnote    %q\nheaders:\n%s\nbody:\n%s\nwant status %q, note %q, headers %q, body %q containing %q lacking %q",
+			d.id, p.Req, p.Status, p.Note, p.Headers, p.Body, d.status, d.note, d.headers, d.body, d.contains, d.lacks)
+	}
+}
+
+// screenshotOf saves a screenshot of the element sel alone.
+func screenshotOf(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.Screenshot(sel, &png, chromedp.ByQuery)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTourIndexAndDemos(t *testing.T) {
 	ctx := browserCtx(t)
-	var result, title string
+	var title string
+	var idle []string
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(tourURL+"/tour"),
 		chromedp.Title(&title),
-		chromedp.Click("#ask-json", chromedp.ByID),
-		chromedp.Poll(`document.getElementById('accept-result').textContent.startsWith('200')`, nil),
-		chromedp.Text("#accept-result", &result, chromedp.ByID),
+		chromedp.Evaluate(`[...document.querySelectorAll('.result')].map(p => p.textContent)`, &idle),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if title != "aioweb tour" || result != `200: {"greeting":"Hello, world"}` {
-		t.Errorf("title %q, accept result %q", title, result)
+	if title != "aioweb tour" || len(idle) != 10 {
+		t.Errorf("title %q, %d result panels", title, len(idle))
+	}
+	// Run every demo: the first button of each row answers into its panel.
+	err = chromedp.Run(ctx,
+		chromedp.Click("#run-all", chromedp.ByID),
+		chromedp.Poll(`document.body.dataset.ranAll === 'yes'`, nil),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]bool{}
+	for _, id := range []string{"try-root", "try-intro", "try-num", "follow-redirect", "ask-json", "post-expect-auth", "exchange-auth", "try-static", "try-links", "try-missing"} {
+		first[id] = true
+		p, err := readPanel(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.For != id {
+			t.Errorf("after Run every demo, the panel of %s shows %q", id, p.For)
+		}
+	}
+	for _, d := range demos {
+		if first[d.id] {
+			p, err := readPanel(ctx, d.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.check(t, p)
+		}
 	}
 	screenshot(t, ctx, "tour-index")
-	err = chromedp.Run(ctx,
-		chromedp.Click("#ask-html", chromedp.ByID),
-		chromedp.Poll(`document.getElementById('accept-result').textContent.startsWith('406')`, nil),
-		chromedp.Text("#accept-result", &result, chromedp.ByID),
-	)
-	if err != nil || result != "406: 406: Not Acceptable" {
-		t.Errorf("406 demo: %q %v", result, err)
+	// Each button, clicked: its panel shows its own answer.
+	for _, d := range demos {
+		p, err := clickDemo(ctx, d.id)
+		if err != nil {
+			t.Fatalf("%s: %v", d.id, err)
+		}
+		d.check(t, p)
+		if d.id == "exchange-noauth" {
+			screenshotOf(t, ctx, "#demo-expect", "tour-expect-refused")
+		}
 	}
-	// /redirect raises HTTPFound('/intro'); the browser follows it.
-	err = chromedp.Run(ctx,
-		chromedp.Click("#follow-redirect", chromedp.ByID),
-		chromedp.Poll(`document.getElementById('redirect-result').textContent !== ''`, nil),
-		chromedp.Text("#redirect-result", &result, chromedp.ByID),
-	)
-	if err != nil || result != "200 from /intro: Hello, world" {
-		t.Errorf("redirect demo: %q (%v)", result, err)
-	}
-	screenshot(t, ctx, "tour-redirected")
+	screenshot(t, ctx, "tour-demos")
 }
 
 func TestWebSocketPage(t *testing.T) {

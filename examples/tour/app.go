@@ -111,6 +111,7 @@ func NewApp() *aioweb.Application {
 	app.Router.AddRoute("GET", "/chat", page("chat.html"))
 	app.Router.AddRoute("GET", "/ws", websocketHandler)
 	app.Router.AddRoute("POST", "/expect", echoBody, aioweb.WithExpectHandler(checkAuth))
+	app.Router.AddRoute("GET", "/expect/exchange", expectExchange)
 	app.Router.AddRoute("GET", "/upload", uploadPage)
 	app.Router.AddStatic("/static", staticDir())
 	app.Router.AddRoute("GET", "/links", links)

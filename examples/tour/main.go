@@ -3,26 +3,32 @@
 //
 //	go run ./examples/tour -addr :8080
 //
-// GET /                 Hello, world            (a handler function)
-// GET /intro            Hello, world            (a handler struct's method)
-// GET /greet/{name}     Hello, {name}           (a handler struct's method)
-// GET /num/{n:\d+}      Hello, {n}              (a regex route)
-// GET /accept           the Accept chooser       (JSON, XML or 406)
-// GET /redirect         302 to /intro            (a raised HTTPFound)
-// POST /expect          echoes the body; guarded by the seed's check_auth
+// Its paths:
 //
-//	expect handler (no Authorization or HTTP/1.0: 403)
+//	GET /                  Hello, world   (a handler function)
+//	GET /intro             Hello, world   (a handler struct's method)
+//	GET /greet/{name}      Hello, {name}  (a handler struct's method)
+//	GET /num/{n:\d+}       Hello, {n}     (a regex route)
+//	GET /accept            the Accept chooser (JSON, XML or 406)
+//	GET /redirect          302 to /intro (a raised HTTPFound)
+//	POST /expect           echoes the body; guarded by the seed's check_auth
+//	                       expect handler (no Authorization or HTTP/1.0: 403)
+//	GET /expect/exchange   the tour sends POST /expect with Expect: 100-continue
+//	                       to itself over a raw connection (?auth=1, ?http=1.0)
+//	                       and answers the transcript: what browsers cannot send
+//	GET /upload            the seed's mp3 upload form
+//	POST /store_mp3        answers the uploaded file as an attachment
+//	GET /static/hello.txt  a static file (AddStatic over examples/tour/static)
+//	GET /links             URLs reversed from the named /greet/{name} route
+//	GET /ws                the seed's WebSocket echo (text -> text + "/answer")
+//	GET /tour              the browser page: each demo beside what came back
+//	                       (status line, headers, body)
+//	GET /chat              a WebSocket page talking to /ws
+//	GET /{name}            Hello, {name} (registered last)
 //
-// GET /upload           the seed's mp3 upload form
-// POST /store_mp3       answers the uploaded file as an attachment
-// GET /static/hello.txt a static file (AddStatic over examples/tour/static)
-// GET /links            URLs reversed from the named /greet/{name} route
-// GET /ws               the seed's WebSocket echo (text -> text + "/answer")
-// GET /tour             an index page for browsers, linking to the demos
-// GET /chat             a WebSocket page talking to /ws
-// GET /{name}           Hello, {name}           (registered last)
-//
-// Every response carries X-Tour-Middleware: 1, added by a middleware.
+// Every response carries X-Tour-Middleware: 1, added by a middleware, except
+// an expect handler's refusal: expect handlers run before the middlewares,
+// as in aiohttp.
 package main
 
 import (

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -132,5 +133,83 @@ func TestTourExpectAndUpload(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(page), `enctype="multipart/form-data"`) || !strings.Contains(string(page), `name="mp3" type="file"`) {
 		t.Errorf("upload form: %s", page)
+	}
+}
+
+// TestTourExpectExchange checks GET /expect/exchange, the tour's raw
+// Expect: 100-continue exchange against itself: the transcript's lines in
+// order (dates and ports vary, so each line is checked by prefix).
+func TestTourExpectExchange(t *testing.T) {
+	srv := httptest.NewServer(NewApp())
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, c := range []struct {
+		query string
+		want  []string // the transcript's lines, each a prefix of the line it matches
+	}{
+		{"?auth=1", []string{
+			"> POST /expect HTTP/1.1", "> Host: " + host, "> Expect: 100-continue", "> Content-Type: text/plain",
+			"> Content-Length: 7", "> Authorization: Basic dG91cjp0b3Vy", "> ",
+			"* headers sent; the body waits for 100 Continue",
+			"< HTTP/1.1 100 Continue", "< ",
+			"> payload", "* body sent",
+			"< HTTP/1.1 200 OK", "< Content-Type: application/octet-stream", "< X-Tour-Middleware: 1", "< Date: ",
+			"< Content-Length: 7", "< ", "< payload",
+		}},
+		{"", []string{
+			"> POST /expect HTTP/1.1", "> Host: " + host, "> Expect: 100-continue", "> Content-Type: text/plain",
+			"> Content-Length: 7", "> ",
+			"* headers sent; the body waits for 100 Continue",
+			"< HTTP/1.1 403 Forbidden", "< Content-Type: text/plain; charset=utf-8", "< Date: ",
+			"< Content-Length: 14", "< Connection: close", "< ", "< 403: Forbidden",
+			"* final answer 403 before the body: the body was never sent",
+		}},
+		{"?auth=1&http=1.0", []string{
+			"> POST /expect HTTP/1.0", "> Host: " + host, "> Expect: 100-continue", "> Content-Type: text/plain",
+			"> Content-Length: 7", "> Authorization: Basic dG91cjp0b3Vy", "> ",
+			"* headers sent; the body waits for 100 Continue",
+			"< HTTP/1.0 403 Forbidden", "< Content-Type: text/plain; charset=utf-8", "< Date: ",
+			"< Content-Length: 14", "< ", "< 403: Forbidden",
+			"* final answer 403 before the body: the body was never sent",
+		}},
+	} {
+		resp, err := http.Get(srv.URL + "/expect/exchange" + c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		ok := resp.StatusCode == 200 && resp.Header.Get("X-Tour-Middleware") == "1" &&
+			resp.Header.Get("Content-Type") == "text/plain; charset=utf-8" && len(lines) == len(c.want)
+		for i := 0; ok && i < len(lines); i++ {
+			ok = strings.HasPrefix(lines[i], c.want[i]) && (c.want[i] != "> " && c.want[i] != "< " || lines[i] == c.want[i])
+		}
+		if !ok {
+			t.Errorf("/expect/exchange%s: %d %v\n%s\nwant lines starting\n%s", c.query, resp.StatusCode, resp.Header, b, strings.Join(c.want, "\n"))
+		}
+	}
+}
+
+// TestExchangeServerHangsUp: a server that closes the connection without
+// answering ends the exchange with an error, the transcript kept so far.
+func TestExchangeServerHangsUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			c.Read(make([]byte, 4096))
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), exchangeTimeout)
+	defer cancel()
+	tr, err := exchange(ctx, ln.Addr(), "HTTP/1.1", true)
+	if err == nil || !strings.HasPrefix(tr.String(), "> POST /expect HTTP/1.1\n") || strings.Contains(tr.String(), "< ") {
+		t.Errorf("err %v, transcript:\n%s", err, tr)
 	}
 }
