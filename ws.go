@@ -6,13 +6,16 @@
 package aioweb
 
 import (
+	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -77,6 +80,11 @@ var (
 	ErrHeartbeat         = errors.New("aioweb: websocket heartbeat: no pong from the peer")
 	ErrPongUnsupported   = errors.New("aioweb: coder/websocket answers pings itself; an unsolicited pong cannot be sent")
 	ErrInvalidUTF8       = errors.New("aioweb: websocket text message is not valid UTF-8")
+	// ErrCloseTimeout is the Exception (and Close's error) when the peer
+	// did not answer the close within WithTimeout; it wraps
+	// os.ErrDeadlineExceeded, so its Timeout() is true (aiohttp's
+	// exception() is an asyncio.TimeoutError there).
+	ErrCloseTimeout = fmt.Errorf("aioweb: websocket close: the peer did not answer in time: %w", os.ErrDeadlineExceeded)
 )
 
 // DefaultMaxMsgSize is the largest message Receive accepts by default: 4
@@ -117,11 +125,14 @@ func WithHeartbeat(d time.Duration) WSOption { return func(ws *WebSocketResponse
 // DefaultMaxMsgSize); a larger one closes the connection with 1009.
 func WithMaxMsgSize(n int64) WSOption { return func(ws *WebSocketResponse) { ws.maxMsgSize = n } }
 
-// WithTimeout bounds Ping and the wait for the peer's close (default 10s,
-// aiohttp's timeout). Sends are bounded by the request's context only, as a
-// deadline per message would cost more than the message: a peer that stops
-// reading blocks senders until it goes away, so use WithHeartbeat to drop
-// dead peers.
+// WithTimeout bounds Ping's wait for the pong and Close's wait for the
+// peer's close (default 10s, aiohttp's timeout; coder/websocket never waits
+// more than 5s for a close, so a longer timeout bounds Ping only; 0 leaves
+// only that 5s bound). A close the peer does not answer in time ends the
+// connection with 1006 and ErrCloseTimeout, as in aiohttp. Sends are bounded
+// by the request's context only, as a deadline per message would cost more
+// than the message: a peer that stops reading blocks senders until it goes
+// away, so use WithHeartbeat to drop dead peers.
 func WithTimeout(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.timeout = d } }
 
 // WithOriginPatterns authorises cross-origin clients whose Origin host
@@ -156,15 +167,23 @@ func WithInsecureSkipVerify() WSOption { return func(ws *WebSocketResponse) { ws
 //		switch msg.Type {
 //		case aioweb.MsgText:
 //			ws.SendStr(msg.Str() + "/answer")
-//		case aioweb.MsgClose, aioweb.MsgClosed, aioweb.MsgError:
+//		case aioweb.MsgClose, aioweb.MsgClosing, aioweb.MsgClosed, aioweb.MsgError:
 //			return ws, nil
 //		}
 //	}
 //
 // One goroutine may call Receive at a time (a second concurrent call gets
-// MsgError with ErrConcurrentReceive); any number may send at once. When the
-// handler returns, an open connection is closed with 1000; when the
-// application shuts down, open connections are closed with 1001.
+// MsgError with ErrConcurrentReceive); any number may send at once. A Receive
+// pending when another goroutine calls Close returns MsgClosing, as in
+// aiohttp; a Receive made after that waits for the close to end and returns
+// MsgClosed, so a loop stops on MsgClosing or on MsgClosed. When the handler
+// returns, an open connection is closed with 1000; when the application
+// shuts down, open connections are closed with 1001.
+//
+// How it reads: by default Receive reads the connection on its caller's
+// goroutine. With autoping off or a heartbeat, and from the first Ping on, a
+// reader goroutine reads instead, so that control frames are read while the
+// handler is busy; it ends with the connection.
 type WebSocketResponse struct {
 	protocols      []string
 	autoping       bool
@@ -178,18 +197,25 @@ type WebSocketResponse struct {
 	compress       bool
 	headers        http.Header
 
-	req      *Request
-	conn     *websocket.Conn
-	msgs     chan WSMessage
-	done     chan struct{} // closed when the reader goroutine ends
-	finished chan struct{} // closed when the handler's response is sent
-	reading  atomic.Bool
-	closing  atomic.Bool
-	// direct: Receive reads the connection itself. Otherwise (autoping off
-	// or a heartbeat, which need frames read while the handler is busy) a
-	// reader goroutine reads and hands messages over.
-	direct  bool
-	endOnce sync.Once
+	req        *Request
+	conn       *websocket.Conn
+	raw        net.Conn // the hijacked connection; a Close that times out closes it
+	msgs       chan WSMessage
+	done       chan struct{} // closed when reading ends
+	finished   chan struct{} // closed when the handler's response is sent
+	closingCh  chan struct{} // closed when Close begins
+	closedCh   chan struct{} // closed when that Close ends
+	closing    atomic.Bool
+	endOnce    sync.Once
+	finishOnce sync.Once
+
+	// modeMu guards how the connection is read: directly by Receive until
+	// reader is set, then by readLoop.
+	modeMu     sync.Mutex
+	receiving  bool // a Receive is running
+	reader     bool // readLoop was started
+	wantReader bool // Ping asked for readLoop while a Receive was running
+	stopped    bool // the handler's response is being sent: no new readLoop
 
 	mu        sync.Mutex
 	closed    bool
@@ -324,8 +350,12 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	for k, vs := range ws.headers {
 		req.w.Header()[k] = vs
 	}
+	var protocols []string // aiohttp's choice (the client's first known), not coder/websocket's
+	if p := ws.chooseProtocol(req); p != "" {
+		protocols = []string{p}
+	}
 	opts := &websocket.AcceptOptions{
-		Subprotocols:       ws.protocols,
+		Subprotocols:       protocols,
 		OriginPatterns:     ws.originPatterns,
 		InsecureSkipVerify: ws.skipVerify,
 		CompressionMode:    websocket.CompressionDisabled,
@@ -347,25 +377,76 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	ws.msgs = make(chan WSMessage, 16)
 	ws.done = make(chan struct{})
 	ws.finished = make(chan struct{})
+	ws.closingCh = make(chan struct{})
+	ws.closedCh = make(chan struct{})
 	req.started = true // from here on coder/websocket owns the response
-	conn, err := websocket.Accept(req.w, req.r, opts)
+	hw := &hijackRecorder{ResponseWriter: req.w}
+	conn, err := websocket.Accept(hw, req.r, opts)
 	if err != nil {
 		req.hijacked = true // Accept wrote its own error response
 		return fmt.Errorf("aioweb: websocket handshake: %w", err)
 	}
 	req.hijacked = true
 	conn.SetReadLimit(ws.maxMsgSize)
-	ws.conn, ws.req = conn, req
+	ws.conn, ws.req, ws.raw = conn, req, hw.conn
 	req.x().ws = ws
-	ws.direct = ws.autoping && ws.heartbeat == 0
-	if !ws.direct {
+	if !ws.autoping || ws.heartbeat > 0 {
+		ws.reader = true
 		go ws.readLoop()
 	}
 	go ws.watch(req.App.Closing())
 	return nil
 }
 
-// end marks reading as over (the reader goroutine, or direct reads, ended).
+// hijackRecorder hands the connection to coder/websocket, hijacked through
+// http.ResponseController (so writers that only Unwrap work), and keeps it:
+// a Close that times out closes it, which coder/websocket has no call for.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, brw, err
+}
+
+// useReader makes readLoop read from now on: at once if no Receive is
+// reading directly, else when that Receive returns.
+func (ws *WebSocketResponse) useReader() {
+	ws.modeMu.Lock()
+	defer ws.modeMu.Unlock()
+	ws.wantReader = true
+	if !ws.receiving {
+		ws.startReaderLocked()
+	}
+}
+
+func (ws *WebSocketResponse) startReaderLocked() {
+	if ws.reader || ws.stopped {
+		return
+	}
+	select {
+	case <-ws.done: // reading already ended
+		return
+	default:
+	}
+	ws.reader = true
+	go ws.readLoop()
+}
+
+// closeBegan reports whether Close (or CloseWith) has begun.
+func (ws *WebSocketResponse) closeBegan() bool {
+	select {
+	case <-ws.closingCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// end marks reading as over (readLoop, or direct reads, ended).
 func (ws *WebSocketResponse) end() { ws.endOnce.Do(func() { close(ws.done) }) }
 
 // deliver hands a message to Receive, unless the connection is gone.
@@ -385,6 +466,9 @@ func (ws *WebSocketResponse) readLoop() {
 		if err != nil {
 			ws.deliver(ws.readFailure(err))
 			return
+		}
+		if ws.closeBegan() {
+			continue // data during the close handshake is dropped, as coder/websocket's Close does
 		}
 		if typ == websocket.MessageText && !utf8.Valid(data) {
 			ws.deliver(ws.invalidText())
@@ -423,7 +507,7 @@ func (ws *WebSocketResponse) readFailure(err error) WSMessage {
 		ws.exc = err
 	}
 	ws.closeCode = 1006
-	if strings.Contains(err.Error(), "read limited at") {
+	if errors.Is(err, websocket.ErrMessageTooBig) {
 		ws.closeCode = int(websocket.StatusMessageTooBig)
 	}
 	return WSMessage{Type: MsgError, Err: err}
@@ -438,7 +522,7 @@ func (ws *WebSocketResponse) invalidText() WSMessage {
 		ws.exc = ErrInvalidUTF8
 	}
 	ws.mu.Unlock()
-	ws.CloseWith(int(websocket.StatusInvalidFramePayloadData), "invalid UTF-8")
+	ws.close(int(websocket.StatusInvalidFramePayloadData), "invalid UTF-8", false)
 	return WSMessage{Type: MsgError, Err: ErrInvalidUTF8}
 }
 
@@ -478,16 +562,33 @@ func (ws *WebSocketResponse) watch(closing <-chan struct{}) {
 // Receive returns the next message (aiohttp's receive). It blocks until a
 // message arrives, ctx is done (MsgError with ctx's error), or the receive
 // timeout passes (MsgError with ErrReceiveTimeout); either of the last two
-// ends the connection. Once the connection is closed it returns MsgClosed.
+// ends the connection with 1006. A Receive pending when Close begins returns
+// MsgClosing; once the connection is closed it returns MsgClosed.
 func (ws *WebSocketResponse) Receive(ctx context.Context) WSMessage {
 	if ws.conn == nil {
 		return WSMessage{Type: MsgError, Err: ErrWSNotPrepared}
 	}
-	if !ws.reading.CompareAndSwap(false, true) {
+	ws.modeMu.Lock()
+	if ws.receiving {
+		ws.modeMu.Unlock()
 		return WSMessage{Type: MsgError, Err: ErrConcurrentReceive}
 	}
-	defer ws.reading.Store(false)
-	if ws.direct {
+	ws.receiving = true
+	direct := !ws.reader
+	ws.modeMu.Unlock()
+	defer ws.receiveDone()
+	if ws.closeBegan() {
+		// aiohttp answers CLOSING until its close() resumes; waiting for the
+		// close to end instead keeps a loop that ignores MsgClosing from
+		// spinning while the peer answers.
+		select {
+		case <-ws.closedCh:
+			return WSMessage{Type: MsgClosed}
+		case <-ctx.Done():
+			return WSMessage{Type: MsgError, Err: ctx.Err()}
+		}
+	}
+	if direct {
 		return ws.receiveDirect(ctx)
 	}
 	var timeout <-chan time.Time
@@ -498,24 +599,62 @@ func (ws *WebSocketResponse) Receive(ctx context.Context) WSMessage {
 	}
 	select {
 	case m := <-ws.msgs:
-		return m
+		return ws.unlessClosing(m)
 	case <-ws.done:
 		select { // a message delivered just before the end
 		case m := <-ws.msgs:
-			return m
+			return ws.unlessClosing(m)
 		default:
 		}
-		return WSMessage{Type: MsgClosed}
+		return ws.unlessClosing(WSMessage{Type: MsgClosed})
+	case <-ws.closingCh:
+		return WSMessage{Type: MsgClosing}
 	case <-ctx.Done():
-		return WSMessage{Type: MsgError, Err: ctx.Err()}
+		return ws.abandon(ctx.Err())
 	case <-timeout:
-		return WSMessage{Type: MsgError, Err: ErrReceiveTimeout}
+		return ws.abandon(ErrReceiveTimeout)
 	}
+}
+
+// receiveDone ends a Receive; if Ping asked for readLoop meanwhile, it
+// starts now that no direct read runs.
+func (ws *WebSocketResponse) receiveDone() {
+	ws.modeMu.Lock()
+	ws.receiving = false
+	if ws.wantReader {
+		ws.startReaderLocked()
+	}
+	ws.modeMu.Unlock()
+}
+
+// unlessClosing returns m, or MsgClosing if Close began meanwhile.
+func (ws *WebSocketResponse) unlessClosing(m WSMessage) WSMessage {
+	if ws.closeBegan() {
+		return WSMessage{Type: MsgClosing}
+	}
+	return m
+}
+
+// abandon ends the connection after a receive timeout or a done context
+// (close code 1006, Exception cause).
+func (ws *WebSocketResponse) abandon(cause error) WSMessage {
+	ws.mu.Lock()
+	if !ws.closed {
+		ws.closed, ws.closeCode = true, 1006
+	}
+	if ws.exc == nil {
+		ws.exc = cause
+	}
+	ws.mu.Unlock()
+	ws.conn.CloseNow()
+	return WSMessage{Type: MsgError, Err: cause}
 }
 
 // receiveDirect reads one message on the caller's goroutine. A receive
 // timeout or a done ctx ends the connection here: coder/websocket closes a
-// connection whose read is abandoned.
+// connection whose read is abandoned. A read that ends after Close began
+// (the peer's answer, data sent before it, or the close timing out) gives
+// MsgClosing.
 func (ws *WebSocketResponse) receiveDirect(ctx context.Context) WSMessage {
 	select {
 	case <-ws.done:
@@ -528,6 +667,9 @@ func (ws *WebSocketResponse) receiveDirect(ctx context.Context) WSMessage {
 		defer cancel()
 	}
 	typ, data, err := ws.conn.Read(ctx)
+	if ws.closeBegan() {
+		return WSMessage{Type: MsgClosing}
+	}
 	if err == nil {
 		if typ == websocket.MessageBinary {
 			return WSMessage{Type: MsgBinary, Data: data}
@@ -615,8 +757,12 @@ func (ws *WebSocketResponse) SendJSON(v any) error {
 	return ws.write(websocket.MessageText, b)
 }
 
-// Ping sends a ping and waits for the pong, at most the response's timeout.
-// (coder/websocket chooses the payload.)
+// Ping sends a ping and waits for the pong, at most the response's timeout
+// (aiohttp's ping only sends; coder/websocket's Ping, which this is, also
+// waits). It works whatever the handler does meanwhile: from the first Ping
+// on, a reader goroutine reads the connection (see WebSocketResponse), so the
+// pong is read even while no Receive runs. coder/websocket chooses the
+// payload.
 func (ws *WebSocketResponse) Ping() error {
 	if ws.conn == nil {
 		return ErrWSNotPrepared
@@ -624,8 +770,13 @@ func (ws *WebSocketResponse) Ping() error {
 	if ws.Closed() {
 		return ErrWSClosed
 	}
-	ctx, cancel := context.WithTimeout(ws.req.Context(), ws.timeout)
-	defer cancel()
+	ws.useReader()
+	ctx := ws.req.Context()
+	if ws.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ws.timeout)
+		defer cancel()
+	}
 	return ws.conn.Ping(ctx)
 }
 
@@ -638,8 +789,20 @@ func (ws *WebSocketResponse) Pong() error { return ErrPongUnsupported }
 func (ws *WebSocketResponse) Close() error { return ws.CloseWith(1000, "") }
 
 // CloseWith closes the connection with code and message and waits, at most
-// the response's timeout, for the peer's close.
+// the response's timeout, for the peer's close. A Receive pending meanwhile
+// returns MsgClosing. If the peer does not answer in time the connection is
+// dropped: CloseCode is 1006, and Exception and CloseWith return
+// ErrCloseTimeout (aiohttp 3.8.4: close() on timeout=0.1 returns after 0.1 s
+// with close_code 1006 and a TimeoutError in exception()). If the peer
+// answers with another code, CloseCode is the peer's, as in aiohttp.
 func (ws *WebSocketResponse) CloseWith(code int, message string) error {
+	return ws.close(code, message, true)
+}
+
+// close closes the connection; notify says whether a pending Receive
+// returns MsgClosing (public closes), or sees what the reader saw (aioweb's
+// own close on invalid UTF-8, which returns MsgError).
+func (ws *WebSocketResponse) close(code int, message string, notify bool) error {
 	if ws.conn == nil {
 		return ErrWSNotPrepared
 	}
@@ -653,12 +816,39 @@ func (ws *WebSocketResponse) CloseWith(code int, message string) error {
 	}
 	ws.closeCode = code
 	ws.mu.Unlock()
+	if notify {
+		close(ws.closingCh)
+		defer close(ws.closedCh)
+	}
+	var timedOut atomic.Bool
+	if ws.timeout > 0 && ws.raw != nil {
+		t := time.AfterFunc(ws.timeout, func() {
+			timedOut.Store(true)
+			ws.raw.Close() // ends the write of the close frame or the wait for the answer
+		})
+		defer t.Stop()
+	}
 	err := ws.conn.Close(websocket.StatusCode(code), message)
 	ws.mu.Lock()
+	defer ws.mu.Unlock()
 	ws.closed = true
-	ws.mu.Unlock()
 	var ce websocket.CloseError
-	if err != nil && !errors.As(err, &ce) {
+	switch {
+	case timedOut.Load(): // coder/websocket reports the closed connection as success
+		ws.closeCode = int(websocket.StatusAbnormalClosure)
+		if ws.exc == nil {
+			ws.exc = ErrCloseTimeout
+		}
+		return ErrCloseTimeout
+	case err == nil:
+	case errors.Is(err, net.ErrClosed): // the peer's close was read first
+	case errors.As(err, &ce):
+		ws.closeCode = int(ce.Code) // the peer answered with another code
+	default:
+		ws.closeCode = int(websocket.StatusAbnormalClosure)
+		if ws.exc == nil {
+			ws.exc = err
+		}
 		return err
 	}
 	return nil
@@ -695,20 +885,15 @@ func (ws *WebSocketResponse) Exception() error {
 }
 
 // send is called when the handler returns the response: it closes an open
-// connection with 1000 and waits for the reader to end.
+// connection with 1000 and waits for reading to end.
 func (ws *WebSocketResponse) send(req *Request) error {
 	if ws.conn == nil {
 		return errors.New("aioweb: WebSocketResponse returned without Prepare")
 	}
-	defer close(ws.finished)
 	if !ws.Closed() {
 		ws.Close()
 	}
-	ws.conn.CloseNow()
-	if ws.direct {
-		ws.end()
-	}
-	<-ws.done
+	ws.stop()
 	return nil
 }
 
@@ -719,13 +904,19 @@ func (ws *WebSocketResponse) abort() {
 		return
 	}
 	ws.CloseWith(int(websocket.StatusInternalError), "") // 1011, then drop
+	ws.stop()
+}
+
+// stop drops the connection and waits for reading to end, so that no
+// goroutine of this response outlives the handler.
+func (ws *WebSocketResponse) stop() {
 	ws.conn.CloseNow()
-	select {
-	case <-ws.finished:
-	default:
-		close(ws.finished)
-	}
-	if ws.direct {
+	ws.modeMu.Lock()
+	ws.stopped = true
+	reader := ws.reader
+	ws.modeMu.Unlock()
+	ws.finishOnce.Do(func() { close(ws.finished) }) // before waiting: readLoop may be blocked handing over
+	if !reader {
 		ws.end()
 	}
 	<-ws.done
