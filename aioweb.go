@@ -1,11 +1,10 @@
-// aioweb.go owns the Application (an http.Handler) with its options, values
-// and lifecycle hooks, and request dispatch with its error and panic
-// handling (RunApp and NewServer are in server.go).
+// aioweb.go owns the Application (an http.Handler) with its options, and
+// request dispatch with its error and panic handling (values are in
+// appkey.go, lifecycle hooks in lifecycle.go, RunApp in server.go).
 
 package aioweb
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -53,19 +51,15 @@ type Application struct {
 	uploadDir     string
 
 	mu     sync.RWMutex
-	values map[string]any
+	values map[any]any  // Set's string keys and AppKeys (appkey.go)
+	parent *Application // the application this one is mounted on
 
 	freezeOnce sync.Once
 	freezeErr  error
 	sysChain   Handler
 
-	hookMu     sync.Mutex
-	onShutdown []func(context.Context) error
-	onCleanup  []func(context.Context) error
-
-	closeOnce sync.Once
-	closing   chan struct{}
-	inflight  atomic.Int64
+	life     lifecycle    // hooks and shutdown state (lifecycle.go)
+	inflight handlerCount // running handlers (lifecycle.go)
 }
 
 // AppOption configures an Application in NewApplication.
@@ -121,86 +115,6 @@ func (a *Application) ClientMaxSize() int64 {
 	}
 	return a.clientMaxSize
 }
-
-// Set stores an app-wide value (aiohttp's app['key'] = value). It is safe
-// for concurrent use.
-func (a *Application) Set(key string, v any) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.values == nil {
-		a.values = map[string]any{}
-	}
-	a.values[key] = v
-}
-
-// Get returns an app-wide value, or nil.
-func (a *Application) Get(key string) any {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	return a.values[key]
-}
-
-// OnShutdown registers fn to run when shutdown begins, before connections
-// are drained (aiohttp's on_shutdown): the place to close long-lived
-// connections. Hooks run in registration order.
-func (a *Application) OnShutdown(fn func(context.Context) error) {
-	a.hookMu.Lock()
-	defer a.hookMu.Unlock()
-	a.onShutdown = append(a.onShutdown, fn)
-}
-
-// OnCleanup registers fn to run after the server stopped (aiohttp's
-// on_cleanup and register_on_finish). Hooks run last-registered first.
-func (a *Application) OnCleanup(fn func(context.Context) error) {
-	a.hookMu.Lock()
-	defer a.hookMu.Unlock()
-	a.onCleanup = append(a.onCleanup, fn)
-}
-
-// Closing returns a channel closed when Shutdown begins, so long-running
-// handlers (streams, WebSockets) can finish.
-func (a *Application) Closing() <-chan struct{} {
-	a.closeOnce.Do(func() { a.closing = make(chan struct{}) })
-	return a.closing
-}
-
-// Shutdown closes Closing and runs the OnShutdown hooks once; it returns
-// their errors joined. RunApp calls it; call it yourself when you run the
-// http.Server.
-func (a *Application) Shutdown(ctx context.Context) error {
-	a.Closing()
-	a.hookMu.Lock()
-	hooks := a.onShutdown
-	a.onShutdown = nil
-	select {
-	case <-a.closing:
-	default:
-		close(a.closing)
-	}
-	a.hookMu.Unlock()
-	var errs []error
-	for _, h := range hooks {
-		errs = append(errs, h(ctx))
-	}
-	return errors.Join(errs...)
-}
-
-// Cleanup runs the OnCleanup hooks once, last registered first; an error in
-// one does not stop the others.
-func (a *Application) Cleanup(ctx context.Context) error {
-	a.hookMu.Lock()
-	hooks := a.onCleanup
-	a.onCleanup = nil
-	a.hookMu.Unlock()
-	var errs []error
-	for i := len(hooks) - 1; i >= 0; i-- {
-		errs = append(errs, hooks[i](ctx))
-	}
-	return errors.Join(errs...)
-}
-
-// InFlight returns how many handlers are running (WebSockets included).
-func (a *Application) InFlight() int64 { return a.inflight.Load() }
 
 // MakeHandler freezes the router, builds the middleware chains and returns
 // the application as an http.Handler, or the first middleware factory error.

@@ -23,9 +23,10 @@ Register it on an Application's router with a method and a path, then serve:
 	app.Router.AddRoute("GET", "/", hello)
 	log.Fatal(aioweb.RunApp(app, ":8080")) // prints "serving on [::]:8080"
 
-RunApp runs an http.Server with safe timeouts (see NewServer) until SIGINT or
-SIGTERM, then stops accepting, runs the Application's OnShutdown hooks,
-drains in-flight requests for a bounded time and runs the OnCleanup hooks.
+RunApp runs the Application's startup hooks, then an http.Server with safe
+timeouts (see NewServer) until SIGINT or SIGTERM; then it stops accepting,
+runs the OnShutdown hooks, drains in-flight handlers for a bounded time and
+runs the cleanup (see "Application state and lifecycle").
 Because *Application is an http.Handler you may instead serve it yourself or
 mount it:
 
@@ -169,6 +170,30 @@ Get, Post...: aiohttp 3's add_routes), method shortcuts (AddGet also
 answers HEAD, AddPost...), views (AddView), sub-applications (AddSubapp),
 and any http.Handler as a route handler (WrapHandler).
 
+# Application state and lifecycle
+
+Values shared by handlers live on the Application. Typed keys (aiohttp 3.9's
+web.AppKey) need no type assertion, and a sub-application's handlers find
+their parents' values, nearest first (aiohttp's request.config_dict):
+
+	var dbKey = aioweb.NewAppKey[*sql.DB]("db")
+
+	dbKey.Set(app, db)
+	db := dbKey.MustGet(req) // or db, ok := dbKey.Get(req)
+
+The untyped Application.Set and Get still work; Get reads only that
+application's values, Request.ConfigGet the whole chain.
+
+The lifecycle is aiohttp's: CleanupCtx (cleanup_ctx: set up at startup,
+torn down at cleanup), OnStartup, OnShutdown and OnCleanup, run by Startup,
+Shutdown and Cleanup (RunApp calls them; tests may too). Across an
+application and its sub-applications they run in aiohttp 3.8's order: the
+parent first, sub-applications where AddSubapp was called, cleanup included;
+within one application cleanup contexts are set up before the OnStartup hooks
+and torn down, in reverse, before the OnCleanup hooks. A failing startup step
+stops startup, tears down the cleanup contexts already set up and makes
+RunApp return the error.
+
 # Limits
 
   - Request bodies: WithClientMaxSize, 1 MiB by default; 413 beyond.
@@ -252,6 +277,11 @@ func(req, handler).
     payloads. A receive timeout ends the connection. aioweb itself closes
     with 1007 on a text message that is not UTF-8 and with 1011 when the
     handler fails after the upgrade.
+  - A failing lifecycle hook does not stop the others of its phase (aiohttp
+    stops at the first, and a failing on_shutdown hook even skips the drain
+    and cleanup); their errors are joined. After a failed startup every
+    cleanup context already set up is torn down, sub-applications' included
+    (aiohttp 3.8 tears down the root application's only).
   - MatchInfo and Request values hold for the request's lifetime: uploaded
     files are removed when the handler returns.
   - Static files get their Content-Type from Go's mime package

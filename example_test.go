@@ -474,3 +474,89 @@ func ExampleRequest_Post() {
 	// 200 attachment; filename="song.mp3"
 	// ID3 and some music
 }
+
+// Typed application values: a key set on the root application is read,
+// without a type assertion, by a handler of a sub-application (aiohttp's
+// web.AppKey and request.config_dict); the nearest application wins.
+func ExampleAppKey() {
+	type Greeter struct{ Greeting string }
+	greeterKey := aioweb.NewAppKey[*Greeter]("greeter")
+	siteKey := aioweb.NewAppKey[string]("site")
+
+	hello := func(req *aioweb.Request) (aioweb.Resp, error) {
+		g := greeterKey.MustGet(req) // found on the root
+		site, _ := siteKey.Get(req)  // the nearest one
+		return &aioweb.Response{Text: g.Greeting + " from " + site}, nil
+	}
+	app := aioweb.NewApplication()
+	app.Router.AddGet("/", hello)
+	admin := aioweb.NewApplication()
+	admin.Router.AddGet("/", hello)
+	app.AddSubapp("/admin", admin)
+
+	greeterKey.Set(app, &Greeter{Greeting: "Hello"})
+	siteKey.Set(app, "the site")
+	siteKey.Set(admin, "the admin area")
+
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/")
+	get(srv.URL + "/admin/")
+	fmt.Println(greeterKey)
+	// Output:
+	// 200 Hello from the site
+	// 200 Hello from the admin area
+	// AppKey("greeter", *aioweb_test.Greeter)
+}
+
+// The lifecycle, in aiohttp's order: a cleanup context opens a resource at
+// startup and closes it at cleanup; a sub-application's hooks run after its
+// parent's. RunApp calls Startup, Shutdown and Cleanup itself; here the app
+// runs under httptest, as in a test.
+func ExampleApplication_CleanupCtx() {
+	type Pool struct{ open bool }
+	poolKey := aioweb.NewAppKey[*Pool]("pool")
+
+	app := aioweb.NewApplication()
+	app.CleanupCtx(func(ctx context.Context) (func(context.Context) error, error) {
+		pool := &Pool{open: true}
+		poolKey.Set(app, pool)
+		fmt.Println("pool opened")
+		return func(context.Context) error {
+			pool.open = false
+			fmt.Println("pool closed")
+			return nil
+		}, nil
+	})
+	app.OnStartup(func(context.Context) error { fmt.Println("app startup"); return nil })
+	app.OnShutdown(func(context.Context) error { fmt.Println("app shutdown"); return nil })
+	app.OnCleanup(func(context.Context) error { fmt.Println("app cleanup"); return nil })
+
+	api := aioweb.NewApplication()
+	api.Router.AddGet("/status", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: fmt.Sprintf("pool open: %v", poolKey.MustGet(req).open)}, nil
+	})
+	api.OnStartup(func(context.Context) error { fmt.Println("api startup"); return nil })
+	api.OnCleanup(func(context.Context) error { fmt.Println("api cleanup"); return nil })
+	app.AddSubapp("/api", api)
+
+	ctx := context.Background()
+	if err := app.Startup(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(app)
+	get(srv.URL + "/api/status")
+	srv.Close() // stop accepting, wait for the handlers
+	app.Shutdown(ctx)
+	app.Cleanup(ctx)
+	// Output:
+	// pool opened
+	// app startup
+	// api startup
+	// 200 pool open: true
+	// app shutdown
+	// pool closed
+	// app cleanup
+	// api cleanup
+}

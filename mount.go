@@ -157,9 +157,11 @@ func (rt *Router) AddView(path string, view View, opts ...RouteOption) []*Route 
 // application's; a path under prefix that no sub route matches is a 404 (or
 // 405) that sub's middlewares see too. Requests reach sub's handlers with
 // req.App == sub, sub's routes reverse with the prefix (sub.Router.Named),
-// and sub's OnShutdown/OnCleanup hooks run with this application's. Register
-// sub's routes before mounting it; it panics on a bad prefix, a sub that is
-// mounted twice, or a sub middleware factory error.
+// sub's handlers see this application's values through req.ConfigGet and
+// AppKey.Get, and sub's startup, shutdown and cleanup run among this
+// application's hooks at the point AddSubapp was called (aiohttp's order).
+// Register sub's routes before mounting it; it panics on a bad prefix, a sub
+// that is mounted twice, a sub middleware factory error, or after Startup.
 func (a *Application) AddSubapp(prefix string, sub *Application) {
 	prefix = strings.TrimRight(prefix, "/")
 	if !strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "{}") {
@@ -204,8 +206,8 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	}
 	sub.Router.prefixResources(prefix, copies)
 	a.Router.addResource(&Resource{kind: ResourceSubapp, pattern: prefix, app: sub})
-	a.OnShutdown(sub.Shutdown)
-	a.OnCleanup(sub.Cleanup)
+	sub.parent = a
+	a.addSub(sub)
 }
 
 // mountAt records that the router's application now answers under prefix,
@@ -243,7 +245,8 @@ func (rt *Router) prefixResources(prefix string, copies map[*Route]*Route) {
 	}
 }
 
-// wrap runs h with sub's middlewares and req.App set to sub.
+// wrap runs h with sub's middlewares and req.App set to sub, counted in
+// sub's InFlight.
 func (a *Application) wrap(h Handler) (Handler, error) {
 	inner, err := chain(a, recoverHandler(h), a.middlewares)
 	if err != nil {
@@ -252,7 +255,8 @@ func (a *Application) wrap(h Handler) (Handler, error) {
 	return func(req *Request) (Resp, error) {
 		parent := req.App
 		req.App = a
-		defer func() { req.App = parent }()
+		a.inflight.Add(1)
+		defer func() { req.App = parent; a.inflight.Add(-1) }()
 		return inner(req)
 	}, nil
 }

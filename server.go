@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -24,9 +25,19 @@ type runConfig struct {
 	ctx             context.Context
 	out             io.Writer
 	shutdownTimeout time.Duration
+	hookTimeout     time.Duration
 	listener        net.Listener
 	server          func(*http.Server)
 }
+
+// Bounds RunApp sets on shutdown (see RunApp).
+const (
+	// DefaultShutdownTimeout bounds the drain of in-flight handlers.
+	DefaultShutdownTimeout = 10 * time.Second
+	// DefaultHookTimeout bounds the context of the OnShutdown hooks, and
+	// separately that of the cleanup (teardowns and OnCleanup hooks).
+	DefaultHookTimeout = 10 * time.Second
+)
 
 // WithContext makes RunApp stop when ctx is done, besides SIGINT/SIGTERM.
 func WithContext(ctx context.Context) RunOption { return func(c *runConfig) { c.ctx = ctx } }
@@ -35,10 +46,20 @@ func WithContext(ctx context.Context) RunOption { return func(c *runConfig) { c.
 // os.Stdout; nil prints nothing).
 func WithOutput(w io.Writer) RunOption { return func(c *runConfig) { c.out = w } }
 
-// WithShutdownTimeout bounds the drain of in-flight requests (default 10s).
+// WithShutdownTimeout bounds the drain of in-flight handlers after the
+// OnShutdown hooks (default DefaultShutdownTimeout, 10 s; aiohttp's
+// shutdown_timeout). Handlers still running then are reported in RunApp's
+// error and their connections closed. It does not include the hooks' time.
 func WithShutdownTimeout(d time.Duration) RunOption {
 	return func(c *runConfig) { c.shutdownTimeout = d }
 }
+
+// WithHookTimeout sets how long the OnShutdown hooks, and separately the
+// cleanup (cleanup-context teardowns and OnCleanup hooks), may take: each
+// phase gets a context that ends d after it begins (default
+// DefaultHookTimeout, 10 s). RunApp waits for the hooks to return, so hooks
+// must honour their context.
+func WithHookTimeout(d time.Duration) RunOption { return func(c *runConfig) { c.hookTimeout = d } }
 
 // WithListener serves on ln instead of listening on addr.
 func WithListener(ln net.Listener) RunOption { return func(c *runConfig) { c.listener = ln } }
@@ -69,12 +90,25 @@ func NewServer(app *Application, addr string) *http.Server {
 }
 
 // RunApp serves app on addr (aiohttp's run_app) until SIGINT or SIGTERM (or
-// the WithContext context ends). It prints "serving on HOST:PORT", and on
-// shutdown it stops accepting, runs the OnShutdown hooks (WebSockets close
-// with 1001), drains in-flight requests for at most the shutdown timeout,
-// then runs the OnCleanup hooks. It returns nil after a clean shutdown.
+// the WithContext context ends), in aiohttp's order:
+//
+//   - it listens, then runs app.Startup (cleanup contexts and OnStartup
+//     hooks, sub-applications included); if that fails, it returns the error
+//     after the teardowns of what had started, without serving;
+//   - it prints "serving on HOST:PORT" and serves;
+//   - on the signal it stops accepting (the listener is closed and idle
+//     keep-alive connections with it), then runs app.Shutdown: Closing is
+//     closed (WebSockets close with 1001) and the OnShutdown hooks run,
+//     bounded by WithHookTimeout;
+//   - it drains: waits, without polling, until every in-flight handler has
+//     returned (WebSockets and streams included), bounded separately by
+//     WithShutdownTimeout, after which the remaining connections are closed;
+//   - it runs app.Cleanup (teardowns and OnCleanup hooks), bounded by its own
+//     WithHookTimeout;
+//   - it returns nil after a clean shutdown, else the errors joined.
 func RunApp(app *Application, addr string, opts ...RunOption) error {
-	cfg := runConfig{ctx: context.Background(), out: os.Stdout, shutdownTimeout: 10 * time.Second}
+	cfg := runConfig{ctx: context.Background(), out: os.Stdout,
+		shutdownTimeout: DefaultShutdownTimeout, hookTimeout: DefaultHookTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -90,6 +124,11 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 			return err
 		}
 	}
+	ln = &onceCloseListener{Listener: ln}
+	if err := app.Startup(ctx); err != nil {
+		ln.Close()
+		return err
+	}
 	srv := NewServer(app, addr)
 	if cfg.server != nil {
 		cfg.server(srv)
@@ -99,25 +138,53 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var errs []error
 	select {
 	case err := <-errc:
-		return err
+		errc <- err
 	case <-ctx.Done():
 	}
+
+	// Stop accepting: no new connections, idle ones closed, no keep-alive.
+	srv.SetKeepAlivesEnabled(false)
+	ln.Close()
+
+	hctx, cancel := context.WithTimeout(context.Background(), cfg.hookTimeout)
+	errs = append(errs, app.Shutdown(hctx))
+	cancel()
+
+	// Drain: srv.Shutdown waits for HTTP connections, app.inflight also for
+	// hijacked ones (WebSockets), which net/http does not track.
 	dctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
-	defer cancel()
-	errs := []error{app.Shutdown(dctx), srv.Shutdown(dctx)}
-	// srv.Shutdown does not wait for hijacked connections (WebSockets).
-	for app.InFlight() > 0 && dctx.Err() == nil {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := app.InFlight(); n > 0 {
-		errs = append(errs, fmt.Errorf("aioweb: %d handlers still running after the shutdown timeout", n))
+	drainErr := srv.Shutdown(dctx)
+	if err := app.inflight.Wait(dctx); err != nil || drainErr != nil {
+		errs = append(errs, fmt.Errorf("aioweb: drain not finished after the shutdown timeout (%v): %d handlers still running; closing their connections", cfg.shutdownTimeout, app.InFlight()))
 		srv.Close()
 	}
-	errs = append(errs, app.Cleanup(context.Background()))
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	cancel()
+
+	cctx, cancel := context.WithTimeout(context.Background(), cfg.hookTimeout)
+	errs = append(errs, app.Cleanup(cctx))
+	cancel()
+
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 		errs = append(errs, err)
 	}
+
+	// LAST: remove every temporary file aioweb created, drain timeout or not
+	// (issue 11 item 4, helper "body": app.removeUploads() goes here).
+
 	return errors.Join(errs...)
+}
+
+// onceCloseListener lets RunApp close the listener before srv.Shutdown does.
+type onceCloseListener struct {
+	net.Listener
+	once sync.Once
+	err  error
+}
+
+func (l *onceCloseListener) Close() error {
+	l.once.Do(func() { l.err = l.Listener.Close() })
+	return l.err
 }

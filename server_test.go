@@ -13,11 +13,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 func TestPanicsUnderLoad(t *testing.T) {
@@ -148,7 +151,7 @@ func TestRunAppServesAndDrains(t *testing.T) {
 	if want := "serving on " + ln.Addr().String() + "\n"; out.String() != want {
 		t.Errorf("printed %q, want %q", out.String(), want)
 	}
-	if s := strings.Join(order, ","); s != "shutdown1,shutdown2,cleanup2,cleanup1" {
+	if s := strings.Join(order, ","); s != "shutdown1,shutdown2,cleanup1,cleanup2" {
 		t.Errorf("hooks ran %s", s)
 	}
 }
@@ -301,5 +304,214 @@ func TestHTTP2(t *testing.T) {
 	}
 	if expectRan.Load() {
 		t.Error("the expect handler ran over HTTP/2, where net/http hides the Expect header: update the docs")
+	}
+}
+
+// TestRunAppShutdownOrder runs a real server with an in-flight request and a
+// WebSocket in a sub-app and checks aiohttp's order: stop accepting →
+// on_shutdown hooks (WebSockets closed with 1001) → drain, hijacked
+// connections included → cleanup → return.
+func TestRunAppShutdownOrder(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+	release, wsRelease := make(chan struct{}), make(chan struct{})
+	slowStarted, wsUp := make(chan struct{}), make(chan struct{})
+
+	app := NewApplication()
+	app.Router.AddGet("/slow", func(req *Request) (Resp, error) {
+		close(slowStarted)
+		<-release
+		note("slow handler returns")
+		return &Response{Text: "finished"}, nil
+	})
+	live := NewApplication()
+	live.Router.AddGet("/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse()
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		close(wsUp)
+		for m := ws.Receive(req.Context()); m.Type != MsgClose && m.Type != MsgClosed && m.Type != MsgError; m = ws.Receive(req.Context()) {
+		}
+		<-wsRelease // still busy after the close: the drain must wait
+		note("ws handler returns")
+		return ws, nil
+	})
+	live.OnShutdown(func(context.Context) error { note("live shutdown"); return nil })
+	app.AddSubapp("/live", live)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	app.OnShutdown(func(context.Context) error {
+		note("shutdown")
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			note("still accepting during on_shutdown")
+		}
+		note(fmt.Sprintf("in flight %d/%d", app.InFlight(), live.InFlight()))
+		close(release)
+		return nil
+	})
+	app.OnCleanup(func(context.Context) error {
+		note(fmt.Sprintf("cleanup, %d in flight", app.InFlight()))
+		return nil
+	})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(30*time.Second))
+	}()
+	slow := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/slow")
+		if err != nil {
+			slow <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		slow <- string(b)
+	}()
+	<-slowStarted
+	c := dial(t, "ws://"+addr+"/live/ws", nil)
+	<-wsUp
+	wsEnd := make(chan error, 1)
+	go func() {
+		_, _, err := c.Read(ctx5())
+		wsEnd <- err
+	}()
+
+	cancel() // like SIGTERM
+	if b := <-slow; b != "finished" {
+		t.Errorf("in-flight request got %q", b)
+	}
+	// The HTTP connections are drained; the hijacked one is not, and net/http
+	// does not track it: RunApp must still be waiting for its handler.
+	select {
+	case err := <-done:
+		t.Fatalf("RunApp returned (%v) while a WebSocket handler was running", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(wsRelease)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("RunApp: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("RunApp did not return")
+	}
+	note("RunApp returned")
+	if err := <-wsEnd; websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("WebSocket client: %v; want close 1001", err)
+	}
+	mu.Lock()
+	got := slices.Clone(events)
+	mu.Unlock()
+	want := []string{"live shutdown", "shutdown", "in flight 2/1", "slow handler returns",
+		"ws handler returns", "cleanup, 0 in flight", "RunApp returned"}
+	if !slices.Equal(got, want) {
+		t.Errorf("events %q\nwant %q", got, want)
+	}
+}
+
+func TestRunAppStartupFailure(t *testing.T) {
+	var events []string // startup runs in RunApp's goroutine; read after it returns
+	app := NewApplication()
+	app.Router.AddGet("/", func(*Request) (Resp, error) { return &Response{Text: "served"}, nil })
+	app.CleanupCtx(func(context.Context) (func(context.Context) error, error) {
+		events = append(events, "pool opened")
+		return func(context.Context) error { events = append(events, "pool closed"); return nil }, nil
+	})
+	app.OnStartup(func(context.Context) error { events = append(events, "startup1"); return nil })
+	app.OnStartup(func(context.Context) error {
+		events = append(events, "startup2")
+		return errors.New("migration failed")
+	})
+	app.OnStartup(func(context.Context) error { events = append(events, "startup3"); return nil })
+	app.OnShutdown(func(context.Context) error { events = append(events, "shutdown"); return nil })
+	app.OnCleanup(func(context.Context) error { events = append(events, "cleanup"); return nil })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- RunApp(app, "", WithListener(ln), WithOutput(&out)) }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("RunApp did not return after a failing startup hook")
+	}
+	if err == nil || err.Error() != "migration failed" {
+		t.Errorf("RunApp returned %v", err)
+	}
+	if s := strings.Join(events, ","); s != "pool opened,startup1,startup2,pool closed" {
+		t.Errorf("events %s", s)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q", out.String())
+	}
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Error("the listener is still open")
+	}
+}
+
+// TestRunAppHookAndDrainBoundsAreSeparate: an OnShutdown hook that uses its
+// whole bound leaves the drain its own.
+func TestRunAppHookAndDrainBoundsAreSeparate(t *testing.T) {
+	const bound = 1500 * time.Millisecond
+	app := NewApplication()
+	release, started := make(chan struct{}), make(chan struct{})
+	app.Router.AddGet("/slow", func(*Request) (Resp, error) {
+		close(started)
+		<-release
+		return &Response{Text: "finished"}, nil
+	})
+	var hookDeadline bool
+	app.OnShutdown(func(ctx context.Context) error {
+		_, hookDeadline = ctx.Deadline()
+		<-ctx.Done() // a slow hook: takes all its time
+		close(release)
+		return nil
+	})
+	var cleanupErr error
+	app.OnCleanup(func(ctx context.Context) error { cleanupErr = ctx.Err(); return nil })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil),
+			WithHookTimeout(bound), WithShutdownTimeout(bound))
+	}()
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("RunApp: %v; the drain must not share the hooks' deadline", err)
+	}
+	if b := <-got; b != "finished" {
+		t.Errorf("in-flight request got %q", b)
+	}
+	if !hookDeadline || cleanupErr != nil {
+		t.Errorf("hook context has a deadline: %v; cleanup context error: %v", hookDeadline, cleanupErr)
 	}
 }
