@@ -7,11 +7,9 @@ package aioweb
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,12 +21,16 @@ import (
 // response; any other error becomes a logged 500.
 type Handler func(req *Request) (Resp, error)
 
-// Resp is what a handler returns: *Response, *StreamResponse, *HTTPException
-// or *WebSocketResponse (aiohttp's StreamResponse family). SetHeader lets a
-// middleware decorate any of them before it is sent; once the status and
-// headers are out (a prepared stream or WebSocket) it returns an error.
+// Resp is what a handler returns: *Response, *StreamResponse,
+// *FileResponse, *HTTPException, *WebSocketResponse (aiohttp's
+// StreamResponse family), or Sent when the handler wrote the response
+// itself. aioweb only reads a returned value, never writes into it, so one
+// value may be returned by many requests at once (a package-level
+// exception, a canned response). A middleware that adds headers does so
+// through req.ResponseHeader(), which applies to whatever response the
+// request sends; the concrete types' SetHeader methods are for building a
+// value of your own.
 type Resp interface {
-	SetHeader(key, value string) error
 	send(req *Request) error
 }
 
@@ -138,7 +140,7 @@ func (a *Application) freeze() error {
 func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := a.freeze(); err != nil {
 		a.Logger().Error("aioweb: application cannot serve", "error", err)
-		writeInternalError(w)
+		writeInternalError(w, nil)
 		return
 	}
 	limit := a.maxURILength
@@ -150,7 +152,11 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if m := r.Method; !isUpper(m) {
-		r.Method = strings.ToUpper(m)
+		// aiohttp's method is upper-cased; the caller's request stays as
+		// it came.
+		r2 := *r
+		r2.Method = strings.ToUpper(m)
+		r = &r2
 	}
 	a.Router.serve(w, r)
 }
@@ -182,11 +188,9 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 	chain := a.sysChain
 	if res.route != nil {
 		chain = res.route.chain
-		if !res.fromMux {
-			for k, v := range res.info {
-				r.SetPathValue(k, v)
-			}
-		}
+		// r.PathValue answers for MatchInfo on the request HTTPRequest
+		// returns; it is set there, on a copy, when first asked for.
+		req.needPathValues = !res.fromMux && len(res.info) > 0
 	} else if res.tooLong {
 		req.routeErr = HTTPRequestURITooLong()
 	} else if res.allow != "" {
@@ -249,7 +253,8 @@ func panicError(v any) error {
 	return &PanicError{Value: v, Stack: debug.Stack()}
 }
 
-// finish sends the handler's result.
+// finish sends the handler's result. Nothing here writes into resp: it may
+// be shared by concurrent requests.
 func (a *Application) finish(req *Request, resp Resp, err error) {
 	if err != nil {
 		var exc *HTTPException
@@ -257,26 +262,50 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 			resp, err = exc, nil
 		}
 	}
-	if err == nil && isNilResp(resp) {
-		err = errors.New("aioweb: handler returned a nil response and a nil error")
-	}
 	if req.hijacked {
-		// The connection is a WebSocket now: no HTTP response may follow.
-		if ws, ok := resp.(*WebSocketResponse); ok && err == nil && ws == req.x().ws {
-			ws.send(req)
+		// The connection is a WebSocket (or the handler's) now: no HTTP
+		// response may follow.
+		ws := req.wsResp()
+		if w, ok := resp.(*WebSocketResponse); ok && err == nil && ws != nil && w == ws {
+			sendResp(req, ws)
 			return
 		}
+		if ws == nil && err == nil && (isNilResp(resp) || isSent(resp)) {
+			return // hijacked through ResponseWriter: the handler's
+		}
 		if err == nil {
-			err = errors.New("aioweb: handler returned another response after a WebSocket upgrade")
+			err = errors.New("aioweb: handler returned another response after a WebSocket upgrade or hijack")
 		}
 		a.logError(req, err)
-		if req.x().ws != nil {
-			req.x().ws.abort()
+		if ws != nil {
+			ws.abort()
 		}
 		return
 	}
+	if req.raw {
+		// The handler answered through ResponseWriter: aioweb sends
+		// nothing more.
+		if err == nil && (isNilResp(resp) || isSent(resp)) {
+			return
+		}
+		if err == nil {
+			a.logError(req, errors.New("aioweb: handler wrote through ResponseWriter and returned a response too; the response was not sent"))
+			return
+		}
+		a.logError(req, err)
+		panic(http.ErrAbortHandler) // the body may be incomplete: abort
+	}
+	if err == nil && isNilResp(resp) {
+		err = errNilResponse
+	}
+	if err == nil && len(req.respHeader) > 0 {
+		if herr := checkHeaders(req.respHeader); herr != nil {
+			req.respHeader = nil // the 500 goes without them
+			err = fmt.Errorf("aioweb: Request.ResponseHeader: %w", herr)
+		}
+	}
 	if err == nil {
-		if err = resp.send(req); err == nil {
+		if err = sendResp(req, resp); err == nil {
 			return
 		}
 	}
@@ -284,9 +313,24 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 	if req.started {
 		panic(http.ErrAbortHandler) // headers are out: abort, as aiohttp 3 does
 	}
-	writeInternalError(req.w)
+	writeInternalError(req.w, req)
 }
 
+// wsResp returns the WebSocket prepared on the request, or nil.
+func (req *Request) wsResp() *WebSocketResponse {
+	if req.ext == nil {
+		return nil
+	}
+	return req.ext.ws
+}
+
+func isSent(r Resp) bool {
+	_, ok := r.(sentResponse)
+	return ok
+}
+
+// isNilResp reports a nil Resp or a typed nil of a known response type (a
+// typed nil of any other type panics in send, which sendResp recovers).
 func isNilResp(r Resp) bool {
 	switch v := r.(type) {
 	case nil:
@@ -299,6 +343,8 @@ func isNilResp(r Resp) bool {
 		return v == nil
 	case *WebSocketResponse:
 		return v == nil
+	case *FileResponse:
+		return v == nil
 	}
 	return false
 }
@@ -310,23 +356,4 @@ func (a *Application) logError(req *Request, err error) {
 		attrs = append(attrs, "stack", string(p.Stack))
 	}
 	a.Logger().Error("aioweb: error handling request", attrs...)
-}
-
-const internalErrorBody = "500 Internal Server Error\n\nServer got itself in trouble"
-
-var (
-	hdrTextPlain = []string{"text/plain; charset=utf-8"}
-	hdrClose     = []string{"close"}
-)
-
-func writeInternalError(w http.ResponseWriter) {
-	h := w.Header()
-	for k := range h {
-		delete(h, k)
-	}
-	h["Content-Type"] = hdrTextPlain
-	h["Connection"] = hdrClose
-	h["Content-Length"] = []string{strconv.Itoa(len(internalErrorBody))}
-	w.WriteHeader(http.StatusInternalServerError)
-	io.WriteString(w, internalErrorBody)
 }

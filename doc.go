@@ -21,7 +21,10 @@ Register it on an Application's router with a method and a path, then serve:
 
 	app := aioweb.NewApplication()
 	app.Router.AddRoute("GET", "/", hello)
-	log.Fatal(aioweb.RunApp(app, ":8080")) // prints "serving on [::]:8080"
+	// Prints "serving on [::]:8080"; returns nil after a clean shutdown.
+	if err := aioweb.RunApp(app, ":8080"); err != nil {
+		log.Fatal(err)
+	}
 
 RunApp runs the Application's startup hooks, then an http.Server with safe
 timeouts (see NewServer) until SIGINT or SIGTERM; then it stops accepting,
@@ -230,6 +233,15 @@ Route errors (404, 405) and panics reach middlewares as errors, so a
 middleware can render its own 404 page, answer by itself (say, 403), or turn
 errors into responses. MiddlewareFunc adapts aiohttp 3's new-style
 func(req, handler).
+
+aioweb never writes into a value a handler returned or raised, so one
+response or exception may be shared by many requests (a package-level
+var errGone = aioweb.HTTPGone()). A middleware adds headers through
+req.ResponseHeader(): they go out with whatever response the request sends
+(Response, stream, file, exception, 404/405, the WebSocket 101, a net/http
+handler's own answer), merged over its headers just before the status line.
+A handler that writes the response itself through req.ResponseWriter()
+returns Sent (or nil, nil), and aioweb adds nothing to what it wrote.
 
 # Deliberate differences from aiohttp
 

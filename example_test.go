@@ -254,6 +254,42 @@ func ExampleWithMiddlewares() {
 	// 404 nothing at /missing
 }
 
+// A middleware adds headers through req.ResponseHeader(): they go out with
+// whatever the request sends, and the value the handler returned is never
+// written into, so a package-level exception is safe to share.
+func ExampleRequest_ResponseHeader() {
+	errGone := aioweb.HTTPGone() // shared by every request
+	poweredBy := aioweb.MiddlewareFunc(func(req *aioweb.Request, handler aioweb.Handler) (aioweb.Resp, error) {
+		req.ResponseHeader().Set("X-Powered-By", "aioweb")
+		return handler(req)
+	})
+	app := aioweb.NewApplication(aioweb.WithMiddlewares(poweredBy))
+	app.Router.AddRoute("GET", "/old", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return nil, errGone
+	})
+	app.Router.AddRoute("GET", "/std", aioweb.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "written by a net/http handler")
+	})))
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	for _, p := range []string{"/old", "/std", "/missing"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode, resp.Header.Get("X-Powered-By"), string(b))
+	}
+	fmt.Println(len(errGone.Headers)) // still empty
+	// Output:
+	// 410 aioweb 410: Gone
+	// 200 aioweb written by a net/http handler
+	// 404 aioweb 404: Not Found
+	// 0
+}
+
 // The Application is an http.Handler: mount it anywhere.
 func ExampleApplication_ServeHTTP() {
 	app := aioweb.NewApplication()

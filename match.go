@@ -514,7 +514,10 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
 			rt.app.dispatch(w, r, rt.groups[""].resolve(r))
 			return
 		}
-		rt.mux.ServeHTTP(w, r)
+		// The ServeMux sets Pattern and path values on the request it
+		// gets: give it a copy, never the caller's request.
+		r2 := *r
+		rt.mux.ServeHTTP(w, &r2)
 		return
 	}
 	rt.app.dispatch(w, r, rt.resolveSlow(r.Method, r.URL.EscapedPath()))

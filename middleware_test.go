@@ -43,7 +43,7 @@ func TestRouteErrorsReachMiddlewares(t *testing.T) {
 				if exc.Status == 404 {
 					return &Response{Status: 404, Text: "<h1>nothing at " + req.Path + "</h1>", ContentType: "text/html"}, nil
 				}
-				exc.SetHeader("X-MW", "exc-"+exc.Error()[:3])
+				req.ResponseHeader().Set("X-MW", "exc-"+exc.Error()[:3])
 			}
 			return resp, err
 		}, nil

@@ -262,20 +262,13 @@ func (a *Application) wrap(h Handler) (Handler, error) {
 }
 
 // WrapHandler makes any http.Handler a route handler. It writes the response
-// itself; MatchInfo is reachable through r.PathValue. Middlewares see the
-// returned response as already sent (SetHeader on it fails), so set headers
-// they add before calling the wrapped handler.
+// itself, through req.ResponseWriter() (so the headers middlewares put in
+// req.ResponseHeader() go out with it) and req.HTTPRequest() (so MatchInfo
+// is reachable through r.PathValue), and returns Sent. Middlewares that add
+// headers must add them before calling the handler.
 func WrapHandler(h http.Handler) Handler {
 	return func(req *Request) (Resp, error) {
-		req.started = true
-		h.ServeHTTP(req.w, req.r)
-		return sentResponse{}, nil
+		h.ServeHTTP(req.ResponseWriter(), req.HTTPRequest())
+		return Sent, nil
 	}
 }
-
-// sentResponse is the result of a handler that wrote its own response.
-type sentResponse struct{}
-
-// SetHeader fails: the wrapped handler has written the response.
-func (sentResponse) SetHeader(key, value string) error { return ErrAlreadyPrepared }
-func (sentResponse) send(*Request) error               { return nil }

@@ -59,8 +59,15 @@ type Request struct {
 	r        *http.Request
 	w        http.ResponseWriter
 	routeErr *HTTPException
-	started  bool // a response has written its headers
-	hijacked bool // the connection belongs to a WebSocket
+	started  bool // a response has begun: nothing else may be sent
+	hijacked bool // the connection belongs to a WebSocket or the handler
+
+	wroteHeader bool // the status went out through writeHeader (send.go)
+	raw         bool // the handler wrote through ResponseWriter
+	// MatchInfo is not yet set as path values on r (see HTTPRequest)
+	needPathValues bool
+	respHeader     http.Header // ResponseHeader: merged into whatever is sent
+	rw             rawWriter   // what ResponseWriter returns
 
 	ext *requestExt // rarely used state, allocated on first use (see x)
 }
@@ -102,13 +109,35 @@ func (req *Request) runDone() {
 	}
 }
 
-// HTTPRequest returns the underlying *http.Request.
-func (req *Request) HTTPRequest() *http.Request { return req.r }
+// HTTPRequest returns the *http.Request, with MatchInfo as its path values
+// (r.PathValue(name)). aioweb never changes the *http.Request its caller
+// passed to ServeHTTP: when the request needs changes (an upper-cased
+// method, path values), this is a copy.
+func (req *Request) HTTPRequest() *http.Request {
+	if req.needPathValues {
+		req.needPathValues = false
+		r := req.r.Clone(req.r.Context())
+		r.Header = req.r.Header // one header map for req.Header and r.Header
+		for k, v := range req.MatchInfo {
+			r.SetPathValue(k, v)
+		}
+		req.r = r
+	}
+	return req.r
+}
 
-// ResponseWriter returns the underlying http.ResponseWriter, for code that
-// writes the response itself; return a nil-free Resp such as an already
-// prepared StreamResponse is not needed then: see WrapHandler.
-func (req *Request) ResponseWriter() http.ResponseWriter { return req.w }
+// ResponseWriter returns the http.ResponseWriter for code that writes the
+// response itself. Once the handler has written through it (WriteHeader,
+// Write, Flush or Hijack), the response is the handler's: return Sent (or
+// nil, nil) and aioweb sends nothing more; a returned response or error is
+// then logged and not sent. The headers from ResponseHeader are merged when
+// the status goes out. It is the writer net/http gave, wrapped: Unwrap
+// returns that writer, and http.NewResponseController reaches its
+// capabilities (Flush, Hijack, deadlines).
+func (req *Request) ResponseWriter() http.ResponseWriter {
+	req.rw.req = req
+	return &req.rw
+}
 
 // Context returns the request's context, canceled when the client goes away.
 func (req *Request) Context() context.Context { return req.r.Context() }

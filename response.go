@@ -132,26 +132,28 @@ func (r *Response) send(req *Request) error {
 		return err
 	}
 	h := req.w.Header()
-	for k, vs := range r.Headers {
-		h[k] = vs
-	}
 	status := r.Status
 	if status == 0 {
 		status = http.StatusOK
 	}
+	// Work out every header before touching the writer's map, so a
+	// response that cannot be sent leaves nothing behind for the 500.
+	prevCT := r.Headers["Content-Type"]
+	if prevCT == nil {
+		prevCT = h["Content-Type"]
+	}
 	body := r.Body
 	text := r.Text != ""
+	var ctype []string // nil: leave Content-Type as it is
 	switch {
 	case text:
 		ct, cs := r.ContentType, r.Charset
-		if ct == "" {
-			if hv := h["Content-Type"]; len(hv) > 0 && hv[0] != "" {
-				t, params, err := mime.ParseMediaType(hv[0])
-				if err == nil {
-					ct = t
-					if cs == "" {
-						cs = params["charset"]
-					}
+		if ct == "" && len(prevCT) > 0 && prevCT[0] != "" {
+			t, params, err := mime.ParseMediaType(prevCT[0])
+			if err == nil {
+				ct = t
+				if cs == "" {
+					cs = params["charset"]
 				}
 			}
 		}
@@ -164,14 +166,14 @@ func (r *Response) send(req *Request) error {
 			ct = "text/plain"
 		}
 		if ct == "text/plain" && cs == "utf-8" {
-			h["Content-Type"] = hdrTextPlain
+			ctype = hdrTextPlain
 		} else {
-			h["Content-Type"] = []string{ct + "; charset=" + cs}
+			ctype = []string{ct + "; charset=" + cs}
 		}
 	case len(body) > 0 || r.ContentType != "":
 		ct := r.ContentType
-		if hv := h["Content-Type"]; ct == "" && len(hv) > 0 {
-			ct = hv[0]
+		if ct == "" && len(prevCT) > 0 {
+			ct = prevCT[0]
 		}
 		if ct == "" {
 			ct = "application/octet-stream"
@@ -179,7 +181,13 @@ func (r *Response) send(req *Request) error {
 		if r.Charset != "" {
 			ct += "; charset=" + r.Charset
 		}
-		h["Content-Type"] = []string{ct}
+		ctype = []string{ct}
+	}
+	if len(r.Headers) > 0 {
+		copyHeader(h, r.Headers)
+	}
+	if ctype != nil {
+		h["Content-Type"] = ctype
 	}
 	for _, c := range r.cookies {
 		h.Add("Set-Cookie", c.String())
@@ -191,7 +199,7 @@ func (r *Response) send(req *Request) error {
 			if text {
 				raw = []byte(r.Text)
 			}
-			body, text = compress(coding, raw), false
+			body, text = compress(coding, raw), false // a new slice: r.Body is untouched
 			h["Content-Encoding"] = []string{coding}
 		}
 	}
@@ -209,8 +217,7 @@ func (r *Response) send(req *Request) error {
 		// buffers; larger ones (or none, or HEAD's) are declared here.
 		h["Content-Length"] = []string{strconv.Itoa(n)}
 	}
-	req.started = true
-	req.w.WriteHeader(status)
+	req.writeHeader(status)
 	if n > 0 && req.Method != http.MethodHead {
 		var err error
 		if text {
@@ -378,9 +385,7 @@ func (s *StreamResponse) Prepare(req *Request) error {
 		return errors.New("aioweb: another response was already sent for this request")
 	}
 	h := req.w.Header()
-	for k, vs := range s.headers {
-		h[k] = vs
-	}
+	copyHeader(h, s.headers)
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffing: aiohttp sends no type by default
 	}
@@ -402,11 +407,8 @@ func (s *StreamResponse) Prepare(req *Request) error {
 		}
 	}
 	s.req, s.prepared = req, true
-	req.started = true
-	req.w.WriteHeader(s.Status())
-	if f, ok := req.w.(http.Flusher); ok {
-		f.Flush()
-	}
+	req.writeHeader(s.Status())
+	http.NewResponseController(req.w).Flush() // the headers go out now
 	return nil
 }
 
@@ -432,8 +434,9 @@ func (s *StreamResponse) Write(p []byte) (int, error) {
 		n, err = s.req.w.Write(p)
 	}
 	if err == nil {
-		if f, ok := s.req.w.(http.Flusher); ok {
-			f.Flush()
+		err = http.NewResponseController(s.req.w).Flush()
+		if errors.Is(err, http.ErrNotSupported) {
+			err = nil // a writer that cannot flush still gets the bytes
 		}
 	}
 	return n, err

@@ -245,15 +245,13 @@ func (f *FileResponse) send(req *Request) error {
 		return HTTPForbidden().send(req)
 	}
 	h := req.w.Header()
-	for k, vs := range f.Headers {
-		h[k] = vs
-	}
+	copyHeader(h, f.Headers)
 	if _, ok := h["Etag"]; !ok {
 		h.Set("Etag", fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size()))
 	}
 	h.Set("Accept-Ranges", "bytes")
 	req.started = true
-	http.ServeContent(req.w, req.r, st.Name(), st.ModTime(), file)
+	http.ServeContent(req.ResponseWriter(), req.r, st.Name(), st.ModTime(), file)
 	return nil
 }
 

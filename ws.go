@@ -347,9 +347,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	if exc := ws.handshakeError(req); exc != nil {
 		return exc
 	}
-	for k, vs := range ws.headers {
-		req.w.Header()[k] = vs
-	}
+	copyHeader(req.w.Header(), ws.headers)
 	var protocols []string // aiohttp's choice (the client's first known), not coder/websocket's
 	if p := ws.chooseProtocol(req); p != "" {
 		protocols = []string{p}
@@ -380,7 +378,8 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	ws.closingCh = make(chan struct{})
 	ws.closedCh = make(chan struct{})
 	req.started = true // from here on coder/websocket owns the response
-	hw := &hijackRecorder{ResponseWriter: req.w}
+	// Through ResponseWriter, so the 101 carries req.ResponseHeader().
+	hw := &hijackRecorder{ResponseWriter: req.ResponseWriter()}
 	conn, err := websocket.Accept(hw, req.r, opts)
 	if err != nil {
 		req.hijacked = true // Accept wrote its own error response

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/aioweb/aioweb"
 )
 
@@ -74,17 +72,13 @@ func redirect(req *aioweb.Request) (aioweb.Resp, error) {
 }
 
 // tourMiddleware adds X-Tour-Middleware: 1 to every response, the raised
-// HTTPExceptions (404, 405, redirects) included.
+// HTTPExceptions (404, 405, redirects), streams and WebSockets included. It
+// adds it to the request's response headers before calling the handler, so
+// it never writes into what the handler returns (which may be shared).
 func tourMiddleware(app *aioweb.Application, handler aioweb.Handler) (aioweb.Handler, error) {
 	return func(req *aioweb.Request) (aioweb.Resp, error) {
-		resp, err := handler(req)
-		var exc *aioweb.HTTPException
-		if errors.As(err, &exc) {
-			exc.SetHeader("X-Tour-Middleware", "1")
-		} else if err == nil && resp != nil {
-			resp.SetHeader("X-Tour-Middleware", "1")
-		}
-		return resp, err
+		req.ResponseHeader().Set("X-Tour-Middleware", "1")
+		return handler(req)
 	}, nil
 }
 
