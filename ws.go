@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 	"sync"
@@ -82,9 +81,9 @@ var (
 	ErrInvalidUTF8       = errors.New("aioweb: websocket text message is not valid UTF-8")
 	// ErrCloseTimeout is the Exception (and Close's error) when the peer
 	// did not answer the close within WithTimeout; it wraps
-	// os.ErrDeadlineExceeded, so its Timeout() is true (aiohttp's
-	// exception() is an asyncio.TimeoutError there).
-	ErrCloseTimeout = fmt.Errorf("aioweb: websocket close: the peer did not answer in time: %w", os.ErrDeadlineExceeded)
+	// context.DeadlineExceeded (aiohttp's exception() is an
+	// asyncio.TimeoutError there).
+	ErrCloseTimeout = fmt.Errorf("aioweb: websocket close: the peer did not answer in time: %w", context.DeadlineExceeded)
 )
 
 // DefaultMaxMsgSize is the largest message Receive accepts by default: 4
