@@ -35,6 +35,13 @@ mount it:
 
 	http.Handle("/api/", http.StripPrefix("/api", app))
 
+RunApp also logs every request, as aiohttp's run_app does, in aiohttp's
+access log format (DefaultAccessLogFormat) as Info records of the
+Application's logger: WithAccessLog sets the format (aiohttp's
+access_log_format), WithAccessLogWriter sends plain lines to an io.Writer and
+WithoutAccessLog turns it off. NewServer takes the same options. An
+AccessLogger wraps any http.Handler, for servers you run yourself.
+
 # Handlers
 
 A Handler is func(*Request) (Resp, error). Functions and method values both
@@ -255,6 +262,12 @@ returns Sent (or nil, nil), and aioweb adds nothing to what it wrote.
   - WebSocket compression (permessage-deflate) is off unless WithCompress(true)
     asks for it; aiohttp 3 compresses by default. Deflate state and CPU per
     message only pay off for large, compressible messages.
+  - The access log's %b counts the body bytes written (aiohttp 3.8 counts the
+    headers too, which net/http writes itself); an unknown directive is an
+    error (aiohttp copies it into every line); a client that leaves
+    mid-response is logged with what was written (aiohttp 3.8 logs nothing);
+    requests net/http refuses before any handler runs (malformed, headers too
+    large) are not logged.
   - Response.Compress and StreamResponse.EnableCompression (aiohttp's
     enable_compression) honour Accept-Encoding quality values and prefer
     gzip on a tie; aiohttp 3.8 picks deflate whenever the header merely

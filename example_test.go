@@ -596,3 +596,51 @@ func ExampleApplication_CleanupCtx() {
 	// app cleanup
 	// api cleanup
 }
+
+// lineWriter hands each access log line to a channel, so the example can
+// print it after the response it describes.
+type lineWriter chan string
+
+func (c lineWriter) Write(p []byte) (int, error) { c <- string(p); return len(p), nil }
+
+// The access log: aiohttp's AccessLogger format language, measured at the
+// writer, so a Range request logs its 206 and the bytes of the range, and a
+// 404 from routing logs 404. RunApp logs every request in
+// DefaultAccessLogFormat through the application's logger by default.
+func ExampleAccessLogger() {
+	dir, _ := os.MkdirTemp("", "accesslog")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "report.txt"), []byte("0123456789"), 0o644)
+	app := aioweb.NewApplication()
+	app.Router.AddStatic("/static", dir)
+	app.Router.AddGet("/greet/{name}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	})
+
+	al, err := aioweb.NewAccessLogger(`"%r" %s %b "%{Range}i" %{Content-Type}o`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	lines := make(lineWriter, 10)
+	al.Writer = lines // the default is slog.Default(), one Info record per request
+	srv := httptest.NewServer(al.Wrap(app))
+	defer srv.Close()
+	get(srv.URL + "/greet/bob")
+	fmt.Print(<-lines)
+	get(srv.URL+"/static/report.txt", "Range", "bytes=2-5")
+	fmt.Print(<-lines)
+	get(srv.URL + "/nope")
+	fmt.Print(<-lines)
+
+	_, err = aioweb.NewAccessLogger("%a %x")
+	fmt.Println(err)
+	// Output:
+	// 200 Hello, bob
+	// "GET /greet/bob HTTP/1.1" 200 10 "-" text/plain; charset=utf-8
+	// 206 2345
+	// "GET /static/report.txt HTTP/1.1" 206 4 "bytes=2-5" text/plain; charset=utf-8
+	// 404 404: Not Found
+	// "GET /nope HTTP/1.1" 404 14 "-" text/plain; charset=utf-8
+	// aioweb: access log format "%a %x": unknown directive %x at offset 3
+}

@@ -28,6 +28,7 @@ type runConfig struct {
 	hookTimeout     time.Duration
 	listener        net.Listener
 	server          func(*http.Server)
+	access          accessLogConfig
 }
 
 // Bounds RunApp sets on shutdown (see RunApp).
@@ -77,11 +78,20 @@ const (
 // NewServer returns the http.Server RunApp uses for app: ReadHeaderTimeout
 // (slow-header clients), IdleTimeout (aiohttp's keep-alive 75 s) and
 // MaxHeaderBytes set; no ReadTimeout/WriteTimeout, so long uploads, streams
-// and WebSockets work.
-func NewServer(app *Application, addr string) *http.Server {
+// and WebSockets work. Of opts it uses the access log options
+// (WithAccessLog, WithAccessLogWriter): it logs only when given one.
+func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
+	var cfg runConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := cfg.access.handler(app, -1)
+	if err != nil {
+		panic(err)
+	}
 	return &http.Server{
 		Addr:              addr,
-		Handler:           app,
+		Handler:           h,
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
@@ -115,6 +125,10 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 	if _, err := app.MakeHandler(); err != nil {
 		return err
 	}
+	h, err := cfg.access.handler(app, 1)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(cfg.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln := cfg.listener
@@ -130,6 +144,7 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 		return err
 	}
 	srv := NewServer(app, addr)
+	srv.Handler = h
 	if cfg.server != nil {
 		cfg.server(srv)
 	}

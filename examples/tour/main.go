@@ -29,6 +29,9 @@
 // Every response carries X-Tour-Middleware: 1, added by a middleware, except
 // an expect handler's refusal: expect handlers run before the middlewares,
 // as in aiohttp.
+//
+// Every request is logged on stderr in aiohttp's access log format, as RunApp
+// does by default; -access-log sets another format, an empty one turns it off.
 package main
 
 import (
@@ -40,9 +43,14 @@ import (
 
 func main() {
 	addr := flag.String("addr", ":8080", "address to listen on")
+	format := flag.String("access-log", aioweb.DefaultAccessLogFormat, "access log format (aiohttp's access_log_format); empty: no access log")
 	flag.Parse()
 	log.SetFlags(0)
-	if err := aioweb.RunApp(NewApp(), *addr); err != nil {
+	accessLog := aioweb.WithAccessLog(*format)
+	if *format == "" {
+		accessLog = aioweb.WithoutAccessLog()
+	}
+	if err := aioweb.RunApp(NewApp(), *addr, accessLog); err != nil {
 		log.Fatal(err)
 	}
 }
