@@ -116,11 +116,11 @@ func (r *Resource) Info() ResourceInfo {
 
 // URL builds a URL of the resource's first route (see Route.URL). A
 // sub-application has no URL of its own: reverse its routes instead.
-func (r *Resource) URL(parts Parts, query url.Values) (string, error) {
+func (r *Resource) URL(parts Parts, query url.Values, opts ...URLOption) (string, error) {
 	if r.route == nil {
 		return "", errors.New("aioweb: URL of a " + r.kind.String() + ": reverse one of its routes instead")
 	}
-	return r.route.URL(parts, query)
+	return r.route.URL(parts, query, opts...)
 }
 
 // String describes the resource as "Kind canonical".

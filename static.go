@@ -1,22 +1,29 @@
 // static.go owns file serving: static routes (aiohttp's add_static), a
-// prefix route over one directory that never serves a byte from outside it,
-// and FileResponse (aiohttp 3's web.FileResponse) for one file from a
-// handler; both go through http.ServeContent for Range, conditional
-// requests, HEAD and types.
+// prefix route over one directory that never serves a byte from outside it
+// (files are opened through an os.Root), versioned static URLs, and
+// FileResponse (aiohttp 3's web.FileResponse) for one file from a handler,
+// with precompressed .br/.gz siblings; both go through http.ServeContent for
+// Range, conditional requests and HEAD.
 
 package aioweb
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // StaticOption configures AddStatic.
@@ -24,9 +31,11 @@ type StaticOption func(*staticConfig)
 
 type staticConfig struct {
 	prefix         string
-	dir            string // absolute, symlinks resolved
+	dir            string   // absolute, symlinks resolved
+	root           *os.Root // dir, for every open: nothing escapes it
 	showIndex      bool
 	followSymlinks bool
+	appendVersion  bool
 	name           string
 }
 
@@ -41,16 +50,30 @@ func FollowSymlinks() StaticOption { return func(c *staticConfig) { c.followSyml
 // StaticName names the static route, for URL reversal.
 func StaticName(name string) StaticOption { return func(c *staticConfig) { c.name = name } }
 
+// StaticAppendVersion makes the static route's URLs carry the file's
+// content hash, "?v=<urlsafe base64 of its SHA-256>", so that browsers can
+// cache them forever (aiohttp's append_version=True). AppendVersion(false)
+// turns it off for one URL.
+func StaticAppendVersion() StaticOption { return func(c *staticConfig) { c.appendVersion = true } }
+
 // AddStatic serves the files under dir at prefix/<path> for GET and HEAD
 // (aiohttp's add_static) and returns the GET route. Like aiohttp it claims
 // every path under prefix in registration order. Paths that would leave dir
 // (through "..", encoded separators, absolute paths, backslashes, NUL bytes
 // or, unless FollowSymlinks, symlinks) are 404, as aiohttp answers them, and
-// never serve a byte from outside; a directory is 403 unless ShowIndex. Files go through http.ServeContent (Range, ETag,
-// If-Modified-Since, If-None-Match, Content-Type from the extension).
+// never serve a byte from outside: files inside dir are opened through an
+// os.Root, so a symlink swapped in between the check and the open cannot
+// lead out either. A directory is 403 unless ShowIndex, and anything else
+// that is not a regular file (a FIFO, a device) is 403, as FileResponse
+// answers it. Files are sent as FileResponse sends them (Range, ETag,
+// If-Modified-Since, If-None-Match, Content-Type from the extension,
+// precompressed siblings).
 // A leading "~/" in dir is the user's home directory, as in aiohttp.
 // It panics, as AddRoute does, if prefix does not start with '/' or dir is
 // not a directory.
+//
+// The directory stays open (one file descriptor) for the life of the
+// process.
 func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 	if !strings.HasPrefix(prefix, "/") {
 		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix must start with '/'", prefix, dir))
@@ -68,6 +91,9 @@ func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 	}
 	if strings.ContainsAny(cfg.prefix, "{}") {
 		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix may not contain braces", prefix, dir))
+	}
+	if cfg.root, err = os.OpenRoot(abs); err != nil {
+		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): %v", prefix, dir, err))
 	}
 	pattern := cfg.prefix + "/{filename:.*}"
 	h := cfg.handle
@@ -110,28 +136,44 @@ func expandHome(dir string) string {
 	return filepath.Join(home, dir[1:])
 }
 
+// resolve finds the file a static path names, as aiohttp does: the path is
+// joined to the directory and its symlinks resolved; the result must stay
+// inside unless FollowSymlinks. It returns the resolved path and, when
+// that is inside the directory, the path relative to it (for the os.Root).
+func (c *staticConfig) resolve(name string) (resolved, rel string, ok bool) {
+	if strings.ContainsAny(name, "\x00\\") || strings.HasPrefix(name, "/") || filepath.IsAbs(name) {
+		return "", "", false // as aiohttp 3.8 answers "/static//etc/passwd"
+	}
+	full := filepath.Join(c.dir, filepath.FromSlash(name))
+	if !within(c.dir, full) {
+		return "", "", false // ".." out of the directory
+	}
+	resolved, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return "", "", false
+	}
+	if within(c.dir, resolved) {
+		rel, _ = filepath.Rel(c.dir, resolved)
+		return resolved, rel, true
+	}
+	return resolved, "", c.followSymlinks // a symlink out of the directory
+}
+
 // handle serves one file; MatchInfo["filename"] is the decoded rest of the
 // path after the prefix.
 func (c *staticConfig) handle(req *Request) (Resp, error) {
 	name := req.MatchInfo["filename"]
-	switch {
-	case strings.ContainsAny(name, "\x00\\"):
-		return nil, HTTPNotFound()
-	case strings.HasPrefix(name, "/") || filepath.IsAbs(name):
-		return nil, HTTPNotFound() // as aiohttp 3.8 answers "/static//etc/passwd"
-	}
-	full := filepath.Join(c.dir, filepath.FromSlash(name))
-	if !within(c.dir, full) {
-		return nil, HTTPNotFound() // ".." out of the directory
-	}
-	resolved, err := filepath.EvalSymlinks(full)
-	if err != nil {
+	resolved, rel, ok := c.resolve(name)
+	if !ok {
 		return nil, HTTPNotFound()
 	}
-	if !c.followSymlinks && !within(c.dir, resolved) {
-		return nil, HTTPNotFound() // a symlink out of the directory
+	var st fs.FileInfo
+	var err error
+	if rel != "" {
+		st, err = c.root.Stat(rel)
+	} else {
+		st, err = os.Stat(resolved)
 	}
-	st, err := os.Stat(resolved)
 	if err != nil {
 		return nil, HTTPNotFound()
 	}
@@ -139,12 +181,15 @@ func (c *staticConfig) handle(req *Request) (Resp, error) {
 		if !c.showIndex {
 			return nil, HTTPForbidden()
 		}
-		return c.index(full, name)
+		return c.index(resolved, rel, name)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, HTTPNotFound()
+	// Opened again when sent, through the root: a swap since the Stat
+	// reaches nothing outside.
+	f := &FileResponse{Path: resolved}
+	if rel != "" {
+		f.root, f.rel = c.root, rel
 	}
-	return &FileResponse{Path: resolved, checked: true}, nil
+	return f, nil
 }
 
 // within reports whether path is dir or inside it.
@@ -153,24 +198,45 @@ func within(dir, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// index renders a directory listing like aiohttp's, names HTML-escaped.
-func (c *staticConfig) index(dir, rel string) (Resp, error) {
-	ents, err := os.ReadDir(dir)
+// index renders a directory listing like aiohttp's, names HTML-escaped:
+// the title is "Index of /" and the directory's path relative to the
+// static directory ("." for the directory itself).
+func (c *staticConfig) index(resolved, rel, name string) (Resp, error) {
+	var d *os.File
+	var err error
+	if rel != "" {
+		d, err = c.root.Open(rel)
+	} else {
+		d, err = os.Open(resolved)
+	}
 	if err != nil {
 		return nil, HTTPForbidden()
 	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
-	rel = strings.Trim(rel, "/")
-	title := html.EscapeString("Index of /" + rel)
+	defer d.Close()
+	ents, err := d.ReadDir(-1)
+	if err != nil {
+		return nil, HTTPForbidden()
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	dir := filepath.ToSlash(rel) // as aiohttp: relative to the directory, symlinks resolved
+	if rel == "" {
+		dir = strings.Trim(name, "/") // FollowSymlinks led outside
+	}
+	title := html.EscapeString("Index of /" + dir)
 	var b strings.Builder
 	fmt.Fprintf(&b, "<html>\n<head>\n<title>%s</title>\n</head>\n<body>\n<h1>%s</h1>\n<ul>\n", title, title)
 	for _, e := range ents {
 		p := e.Name()
-		if rel != "" {
-			p = rel + "/" + p
+		if dir != "." && dir != "" {
+			p = dir + "/" + p
 		}
 		shown := e.Name()
-		if e.IsDir() {
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 { // aiohttp's is_dir() follows links
+			st, err := os.Stat(filepath.Join(resolved, e.Name()))
+			isDir = err == nil && st.IsDir()
+		}
+		if isDir {
 			shown += "/"
 		}
 		href := c.prefix + "/" + (&url.URL{Path: p}).EscapedPath()
@@ -180,13 +246,52 @@ func (c *staticConfig) index(dir, rel string) (Resp, error) {
 	return &Response{Text: b.String(), ContentType: "text/html"}, nil
 }
 
+// version returns the "v" value of a file's versioned URL (the urlsafe
+// base64 SHA-256 of its content, as aiohttp's append_version), or "" when
+// the name resolves to no regular file the route would serve.
+func (c *staticConfig) version(name string) string {
+	resolved, rel, ok := c.resolve(name)
+	if !ok {
+		return ""
+	}
+	f, err := c.open(resolved, rel)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return base64.URLEncoding.EncodeToString(h.Sum(nil))
+}
+
+// open opens a resolved file, through the root when it is inside.
+func (c *staticConfig) open(resolved, rel string) (*os.File, error) {
+	if rel != "" {
+		return c.root.OpenFile(rel, os.O_RDONLY|openNonblock, 0)
+	}
+	return os.OpenFile(resolved, os.O_RDONLY|openNonblock, 0)
+}
+
 // FileResponse sends one file, as aiohttp 3's web.FileResponse: a handler
 // returns &aioweb.FileResponse{Path: "report.pdf"}. The file is opened when
 // the response is sent and goes out through http.ServeContent, so Range,
 // If-Modified-Since, If-None-Match (against an ETag built like aiohttp's
-// from the modification time and size), HEAD and a Content-Type guessed from
-// the file name all work. A missing file is a 404 and a directory, device,
-// pipe or unreadable file a 403, as in aiohttp 3.9+.
+// from the modification time and size) and HEAD work. The Content-Type comes
+// from the file name's extension, application/octet-stream when it has no
+// known one (never sniffed); a name ending in .gz or .br is sent as the
+// type of the name without it, with Content-Encoding gzip or br, as
+// aiohttp's mimetypes guess gives. When the request's Accept-Encoding
+// accepts br or gzip (quality above 0) and a regular file Path+".br" or
+// Path+".gz" exists, that precompressed sibling is sent instead, with the
+// original's type, the coding and Vary: Accept-Encoding (aiohttp 3.8 does
+// this for .gz). A missing file is a 404 and a directory, device, pipe or
+// unreadable file a 403, as in aiohttp 3.9+. Opening never blocks (a FIFO
+// is refused, not waited on).
 //
 // Path is used as given: never build it from request input without the
 // checks AddStatic makes (or use AddStatic), or a "../" walks out.
@@ -194,10 +299,12 @@ type FileResponse struct {
 	// Path is the file to send.
 	Path string
 	// Headers are sent with the file. A Content-Type here replaces the
-	// guessed one; Content-Disposition offers a download name.
+	// guessed one; Content-Disposition offers a download name; a
+	// Content-Encoding here turns the precompressed siblings off.
 	Headers http.Header
 
-	checked bool // the static handler found Path a regular file already
+	root *os.Root // AddStatic's directory, when Path is inside it
+	rel  string   // Path relative to root
 }
 
 // SetHeader sets a header sent with the file.
@@ -212,47 +319,176 @@ func (f *FileResponse) SetHeader(key, value string) error {
 	return nil
 }
 
+// openFile opens Path, or its sibling with suffix, without blocking and
+// checks it is a regular file. The status is 404 or 403 on failure.
+func (f *FileResponse) openFile(suffix string) (*os.File, fs.FileInfo, int) {
+	var file *os.File
+	var err error
+	if f.root != nil {
+		file, err = f.root.OpenFile(f.rel+suffix, os.O_RDONLY|openNonblock, 0)
+	} else {
+		file, err = os.OpenFile(f.Path+suffix, os.O_RDONLY|openNonblock, 0)
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, http.StatusNotFound
+	case err != nil && f.root != nil && !errors.Is(err, fs.ErrPermission):
+		return nil, nil, http.StatusNotFound // led out of the root since the check
+	case err != nil:
+		return nil, nil, http.StatusForbidden
+	}
+	st, err := file.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		file.Close()
+		return nil, nil, http.StatusForbidden
+	}
+	return file, st, 0
+}
+
 func (f *FileResponse) send(req *Request) error {
 	if err := checkHeaders(f.Headers); err != nil {
 		return err
 	}
-	if !f.checked {
-		// Stat before opening: opening a FIFO would block until a writer
-		// came.
-		st, err := os.Stat(f.Path)
-		switch {
-		case errors.Is(err, fs.ErrPermission):
-			return HTTPForbidden().send(req)
-		case err != nil:
-			return HTTPNotFound().send(req)
-		case !st.Mode().IsRegular():
-			return HTTPForbidden().send(req)
+	var file *os.File
+	var st fs.FileInfo
+	coding := ""
+	if _, set := f.Headers["Content-Encoding"]; !set {
+		for _, c := range precompressed(req.Header.Values("Accept-Encoding")) {
+			if file, st, _ = f.openFile(c.suffix); file != nil {
+				coding = c.coding
+				break
+			}
 		}
 	}
-	file, err := os.Open(f.Path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return HTTPNotFound().send(req)
+	sibling := file != nil
+	if file == nil {
+		var status int
+		if file, st, status = f.openFile(""); file == nil {
+			if status == http.StatusNotFound {
+				return HTTPNotFound().send(req)
+			}
+			return HTTPForbidden().send(req)
 		}
-		return HTTPForbidden().send(req)
 	}
 	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return err
-	}
-	if !st.Mode().IsRegular() { // swapped since the first Stat
-		return HTTPForbidden().send(req)
-	}
 	h := req.w.Header()
 	copyHeader(h, f.Headers)
+	if _, ok := f.Headers["Content-Type"]; !ok {
+		ctype, byName := fileType(f.Path)
+		h.Set("Content-Type", ctype)
+		if coding == "" {
+			coding = byName
+		}
+	}
+	if coding != "" {
+		h.Set("Content-Encoding", coding)
+	}
+	if sibling {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if _, ok := h["Etag"]; !ok {
 		h.Set("Etag", fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size()))
 	}
 	h.Set("Accept-Ranges", "bytes")
 	req.started = true
-	http.ServeContent(req.ResponseWriter(), req.r, st.Name(), st.ModTime(), file)
+	http.ServeContent(req.ResponseWriter(), lenientDates(req.r), "", st.ModTime(), file)
 	return nil
+}
+
+// lenientDates returns r, or a copy of it whose conditional dates that
+// aiohttp parses but net/http does not (a one-digit day, "Mon, 1 Jan 1990
+// 01:01:01 GMT") are rewritten in http.TimeFormat; r itself is unchanged.
+func lenientDates(r *http.Request) *http.Request {
+	var h http.Header
+	for _, k := range [...]string{"If-Modified-Since", "If-Unmodified-Since", "If-Range"} {
+		v := r.Header.Get(k)
+		if v == "" || v[0] == '"' || strings.HasPrefix(v, "W/") {
+			continue
+		}
+		if _, err := http.ParseTime(v); err == nil {
+			continue
+		}
+		t, err := time.Parse("Mon, 2 Jan 2006 15:04:05 GMT", v)
+		if err != nil {
+			continue
+		}
+		if h == nil {
+			h = r.Header.Clone()
+		}
+		h.Set(k, t.Format(http.TimeFormat))
+	}
+	if h == nil {
+		return r
+	}
+	r2 := r.WithContext(r.Context())
+	r2.Header = h
+	return r2
+}
+
+// sibling is a precompressed variant of a file.
+type sibling struct{ coding, suffix string }
+
+// precompressed lists the siblings the Accept-Encoding values accept, best
+// quality first (br before gzip on a tie).
+func precompressed(values []string) []sibling {
+	br, gz := codingQuality(values, "br"), codingQuality(values, "gzip")
+	var out []sibling
+	if br > 0 && br >= gz {
+		out = append(out, sibling{"br", ".br"})
+	}
+	if gz > 0 {
+		out = append(out, sibling{"gzip", ".gz"})
+	}
+	if br > 0 && br < gz {
+		out = append(out, sibling{"br", ".br"})
+	}
+	return out
+}
+
+// codingQuality is the quality Accept-Encoding gives coding (x-gzip counts
+// as gzip, "*" stands for a coding not named), 0 when not acceptable.
+func codingQuality(values []string, coding string) float64 {
+	q, star := -1.0, -1.0
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
+			weight := 1.0
+			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil {
+					continue
+				}
+				weight = f
+			}
+			switch n := strings.ToLower(strings.TrimSpace(name)); {
+			case n == coding, coding == "gzip" && n == "x-gzip":
+				q = weight
+			case n == "*":
+				star = weight
+			}
+		}
+	}
+	if q < 0 {
+		q = star
+	}
+	return max(q, 0)
+}
+
+// fileType gives a file name's Content-Type and, for a name ending in .gz
+// or .br, its Content-Encoding, as Python's mimetypes.guess_type does for
+// aiohttp: "a.txt.gz" is text/plain encoded with gzip. A name without a
+// known extension is application/octet-stream.
+func fileType(name string) (ctype, coding string) {
+	switch ext := filepath.Ext(name); ext {
+	case ".gz":
+		coding, name = "gzip", strings.TrimSuffix(name, ext)
+	case ".br":
+		coding, name = "br", strings.TrimSuffix(name, ext)
+	}
+	if ctype = mime.TypeByExtension(filepath.Ext(name)); ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	return ctype, coding
 }
 
 // nextTwin numbers routes registered together (see Route.sameTarget).

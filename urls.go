@@ -7,23 +7,39 @@ package aioweb
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
 // Parts holds the values of a route's variables for URL (aiohttp's parts=).
 type Parts map[string]string
 
+// URLOption configures one URL built by Route.URL.
+type URLOption func(*urlConfig)
+
+type urlConfig struct {
+	appendVersion *bool
+}
+
+// AppendVersion says whether a static route's URL carries the file's
+// content hash as "?v=..." (aiohttp's url_for(append_version=...)), over
+// the route's StaticAppendVersion setting. A file that does not exist, or
+// that the route would not serve, gets no version. Other routes ignore it.
+func AppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVersion = &on } }
+
 // URL builds the path of this route for parts, with query appended when
 // non-empty. Every value is percent-escaped, '/' included, so the URL
 // routes back to this route with MatchInfo equal to parts. A missing or
 // unknown part, or a value the variable's regex does not accept, is an error,
 // never a wrong URL; so is a URL an earlier route would take. A static route
-// (AddStatic) takes the file as Parts{"filename": "css/site.css"}.
+// (AddStatic) takes the file as Parts{"filename": "css/site.css"}, whose
+// '/' separate path segments, and may append its version (AppendVersion,
+// StaticAppendVersion).
 //
 //	u, err := app.Router.Named("greet").URL(aioweb.Parts{"name": "a b"}, nil) // "/greet/a%20b"
-func (r *Route) URL(parts Parts, query url.Values) (string, error) {
+func (r *Route) URL(parts Parts, query url.Values, opts ...URLOption) (string, error) {
 	if r == nil {
 		return "", errors.New("aioweb: URL of a nil route (no route has that name?)")
 	}
@@ -53,6 +69,21 @@ func (r *Route) URL(parts Parts, query url.Values) (string, error) {
 			return "", fmt.Errorf("aioweb: URL for %s: %q is taken by the earlier route %s %s", r.pattern, clip(path), got.route.method, got.route.pattern)
 		}
 	}
+	if r.static != nil {
+		var c urlConfig
+		for _, o := range opts {
+			o(&c)
+		}
+		if c.appendVersion == nil && r.static.appendVersion || c.appendVersion != nil && *c.appendVersion {
+			if v := r.static.version(parts["filename"]); v != "" {
+				query = maps.Clone(query)
+				if query == nil {
+					query = url.Values{}
+				}
+				query.Set("v", v)
+			}
+		}
+	}
 	if len(query) > 0 {
 		path += "?" + query.Encode()
 	}
@@ -78,7 +109,7 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 			}
 			segs[i] = url.PathEscape(s)
 		}
-		return r.static.prefix + "/" + strings.Join(segs, "/"), nil
+		return requotePath(r.static.prefix) + "/" + strings.Join(segs, "/"), nil
 	}
 	ps, err := parsePattern(r.pattern)
 	if err != nil {
@@ -106,23 +137,14 @@ func (r *Route) buildPath(parts Parts) (string, error) {
 	if used != len(parts) {
 		var extra []string
 		for k := range parts {
-			if !contains(r.vars, k) {
+			if !slices.Contains(r.vars, k) {
 				extra = append(extra, k)
 			}
 		}
-		sort.Strings(extra)
+		slices.Sort(extra)
 		return "", fmt.Errorf("aioweb: URL for %s: unknown parts %q", r.pattern, extra)
 	}
 	return b.String(), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // clip shortens a caller's value for an error message, so that a
