@@ -220,6 +220,7 @@ func (a *Application) call(req *Request, chain Handler) (resp Resp, err error) {
 		}
 	}()
 	if _, ok := req.r.Header["Expect"]; ok {
+		req.watchBody()
 		if resp, err = runExpect(req); resp != nil || err != nil {
 			return resp, err
 		}

@@ -292,6 +292,13 @@ returns Sent (or nil, nil), and aioweb adds nothing to what it wrote.
   - Query keeps blank values ("?x=" gives x=""), as aiohttp 3.
   - Go's regexp (RE2) has no backreferences or lookaround, and '$' never
     matches before a trailing newline.
+  - A request carrying both Content-Length and Transfer-Encoding: chunked is
+    read as chunked by net/http, which drops the Content-Length before any
+    handler runs, and the connection stays open for the next request (RFC
+    9112 section 6.3 asks the server to close it). aioweb cannot see the
+    Content-Length to do so; a proxy in front that rejects such requests
+    (most do) closes the gap. Any other Transfer-Encoding is a 501 from
+    net/http.
   - net/http answers an Expect other than 100-continue with a bodiless 417
     before any handler runs (aiohttp 3: "Unknown Expect: ..."); 100 Continue
     is sent when the body is first read rather than before the handler runs.

@@ -6,6 +6,7 @@
 package aioweb
 
 import (
+	"io"
 	"net/http"
 	"strings"
 )
@@ -62,6 +63,7 @@ func (req *Request) WriteContinue() error {
 	if !req.r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(req.Header.Get("Expect")), "100-continue") {
 		return nil
 	}
+	req.x().wrote100 = true
 	req.w.WriteHeader(http.StatusContinue)
 	return nil
 }
@@ -74,12 +76,40 @@ func runExpect(req *Request) (Resp, error) {
 	return h(req)
 }
 
+// watchBody starts tracking a request whose client waits for 100 Continue
+// before sending its body: net/http sends the 100 on the first read of the
+// body, so the body (on a copy of the request, never the caller's) notes
+// that read. Until it happens the client is still waiting, whatever the
+// handler did short of reading (a 413 from Content-Length, Multipart()
+// without a read).
+func (req *Request) watchBody() {
+	r := req.r
+	if r.ContentLength == 0 || !r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(r.Header.Get("Expect")), "100-continue") {
+		return
+	}
+	r2 := *r
+	r2.Body = &expectBody{ReadCloser: r.Body, ext: req.x()}
+	req.r = &r2
+	req.ext.watching = true
+}
+
+// expectBody is a request body that notes its first read.
+type expectBody struct {
+	io.ReadCloser
+	ext *requestExt
+}
+
+func (b *expectBody) Read(p []byte) (int, error) {
+	b.ext.bodyAsked = true // net/http sends 100 Continue now
+	return b.ReadCloser.Read(p)
+}
+
 // expectPending reports a request whose client still waits for 100
-// Continue before sending its body: the response was sent without reading it.
+// Continue before sending its body: the response was sent without reading
+// it, and no 100 Continue went out.
 func (req *Request) expectPending() bool {
-	if _, ok := req.r.Header["Expect"]; !ok || req.hijacked || req.r.ContentLength == 0 || !req.r.ProtoAtLeast(1, 1) {
+	if req.ext == nil || !req.ext.watching || req.hijacked {
 		return false
 	}
-	return (req.ext == nil || !req.ext.continueSent) &&
-		strings.EqualFold(strings.TrimSpace(req.r.Header.Get("Expect")), "100-continue")
+	return !req.ext.bodyAsked && !req.ext.wrote100
 }

@@ -189,3 +189,62 @@ func TestExpectWithCurl(t *testing.T) {
 		t.Errorf("curl waited %v: the 100 Continue or the refusal came late", d)
 	}
 }
+
+// expectNoBody sends a request that announces a body and waits for 100
+// Continue, never sending the body; it returns the final response and
+// whether the server then closed the connection (EOF, not a timeout: a
+// server that waits for the body keeps it open until the deadline).
+func expectNoBody(t *testing.T, addr, path string, hdrs ...string) (*http.Response, string, bool) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	head := "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n"
+	for _, h := range hdrs {
+		head += h + "\r\n"
+	}
+	io.WriteString(c, head+"\r\n")
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("%s: no final response: %v", path, err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_, err = br.ReadByte()
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return resp, string(b), false
+	}
+	return resp, string(b), err == io.EOF
+}
+
+// TestExpectLingerEnds: a response decided without reading the body (413
+// from Content-Length; Multipart() and no read) ends the connection, since
+// the client still waits for 100 Continue and net/http would wait for the
+// body; a handler that reads gets the body as usual.
+func TestExpectLingerEnds(t *testing.T) {
+	app := NewApplication(WithClientMaxSize(10))
+	app.Router.AddRoute("POST", "/echo", echoBody)
+	app.Router.AddRoute("POST", "/mp", func(req *Request) (Resp, error) {
+		if _, err := req.Multipart(); err != nil {
+			return nil, err
+		}
+		return &Response{Text: "not reading"}, nil
+	})
+	addr := serve(t, app)
+	resp, body, closed := expectNoBody(t, addr, "/echo")
+	if resp.StatusCode != 413 || !strings.Contains(body, "Maximum request body size 10 exceeded") || !closed || !resp.Close {
+		t.Errorf("413 from Content-Length: %d %q closed=%v Connection: close=%v", resp.StatusCode, body, closed, resp.Close)
+	}
+	resp, body, closed = expectNoBody(t, addr, "/mp", "Content-Type: multipart/form-data; boundary=xyz")
+	if resp.StatusCode != 200 || body != "not reading" || !closed || !resp.Close {
+		t.Errorf("Multipart without a read: %d %q closed=%v Connection: close=%v", resp.StatusCode, body, closed, resp.Close)
+	}
+	// A body that was read keeps the usual flow.
+	got := expectExchange(t, addr, "HTTP/1.1", "/echo", []string{"Expect: 100-continue"}, "hello")
+	if !got.interim || got.status != 200 || got.body != "hello" {
+		t.Errorf("read body: %+v", got)
+	}
+}

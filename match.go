@@ -266,6 +266,8 @@ type cand struct {
 
 // freeze builds the matchers. It is called once, before the first request.
 func (rt *Router) freeze(app *Application) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	rt.frozen, rt.app = true, app
 	rt.emptyToSlash()
 	rt.static = map[string]*staticEntry{}
@@ -279,7 +281,7 @@ func (rt *Router) freeze(app *Application) {
 		}
 		key, err := url.PathUnescape(r.literal)
 		if err != nil || escapePath(key) != r.literal {
-			r.matcher = MatcherRegex // non-canonical: only raw requests match
+			r.fellBack.Store(true) // non-canonical: only raw requests match
 			rt.fallback = append(rt.fallback, r)
 			continue
 		}
@@ -319,7 +321,7 @@ func (rt *Router) freeze(app *Application) {
 			r.group = g
 			order = append(order, g)
 		} else {
-			r.matcher = MatcherRegex // ServeMux refuses the pattern: fall back
+			r.fellBack.Store(true) // ServeMux refuses the pattern: fall back
 			r.kind = kindRegex
 			rt.fallback = append(rt.fallback, r)
 		}

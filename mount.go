@@ -167,10 +167,15 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	if !strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "{}") {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): the prefix must start with '/' and hold no variables", prefix))
 	}
-	if sub == a || sub.Router.frozen {
+	sub.Router.mu.Lock()
+	busy := sub == a || sub.Router.frozen
+	if !busy {
+		sub.Router.frozen = true
+	}
+	sub.Router.mu.Unlock()
+	if busy {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): the application is already mounted or serving", prefix))
 	}
-	sub.Router.frozen = true
 	sub.Router.mountAt(prefix)
 	a.Router.subs = append(a.Router.subs, &sub.Router)
 	copies := make(map[*Route]*Route, len(sub.Router.routes))

@@ -9,6 +9,7 @@ package aioweb
 
 import (
 	"bufio"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
@@ -16,8 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -373,5 +376,183 @@ func TestDocsDoNotFatalOnCleanExit(t *testing.T) {
 		if strings.Contains(string(b), "log.Fatal(aioweb.RunApp(") {
 			t.Errorf("%s: log.Fatal(aioweb.RunApp(...)) exits 1 after a clean shutdown", f)
 		}
+	}
+}
+
+// unwrapOnly is an outer middleware's writer with none of the optional
+// interfaces, only Unwrap (as http.ResponseController expects).
+type unwrapOnly struct{ w http.ResponseWriter }
+
+func (u *unwrapOnly) Header() http.Header         { return u.w.Header() }
+func (u *unwrapOnly) Write(p []byte) (int, error) { return u.w.Write(p) }
+func (u *unwrapOnly) WriteHeader(code int)        { u.w.WriteHeader(code) }
+func (u *unwrapOnly) Unwrap() http.ResponseWriter { return u.w }
+
+// TestStreamFlushesBehindUnwrapOnlyWriter: the headers and the first chunk
+// of a StreamResponse (plain and compressed) reach the client while the
+// handler still runs, behind a writer that only has Unwrap.
+func TestStreamFlushesBehindUnwrapOnlyWriter(t *testing.T) {
+	for _, compress := range []bool{false, true} {
+		t.Run(fmt.Sprint("compress=", compress), func(t *testing.T) {
+			release := make(chan struct{})
+			var returned sync.WaitGroup
+			returned.Add(1)
+			var done atomic.Bool
+			app := NewApplication()
+			app.Router.AddRoute("GET", "/", func(req *Request) (Resp, error) {
+				defer returned.Done()
+				s := NewStreamResponse(200)
+				if compress {
+					s.EnableCompression()
+				}
+				if err := s.Prepare(req); err != nil {
+					return nil, err
+				}
+				s.Write([]byte("first"))
+				select {
+				case <-release:
+				case <-time.After(15 * time.Second):
+				}
+				s.Write([]byte("second"))
+				done.Store(true)
+				return s, nil
+			})
+			addr := serveHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				app.ServeHTTP(&unwrapOnly{w}, r)
+			}))
+			req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+			if compress {
+				req.Header.Set("Accept-Encoding", "gzip")
+			}
+			resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var rd io.Reader = resp.Body
+			if compress {
+				if resp.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("not compressed: %v", resp.Header)
+				}
+				zr, err := gzip.NewReader(resp.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rd = zr
+			}
+			buf := make([]byte, 5)
+			if _, err := io.ReadFull(rd, buf); err != nil || string(buf) != "first" {
+				t.Fatalf("first chunk: %q %v", buf, err)
+			}
+			if done.Load() {
+				t.Error("the first chunk arrived only after the handler returned")
+			}
+			close(release)
+			rest, _ := io.ReadAll(rd)
+			if string(rest) != "second" {
+				t.Errorf("rest %q", rest)
+			}
+			returned.Wait()
+		})
+	}
+}
+
+// TestRoutesListedWhileServingStarts lists the routes and describes them
+// while the first requests freeze the router, and keeps registering until
+// registration is refused: under -race nothing may be reported, and the
+// matchers listed after serving are the final ones.
+func TestRoutesListedWhileServingStarts(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		app := NewApplication()
+		ok := func(*Request) (Resp, error) { return &Response{Text: "ok"}, nil }
+		app.Router.AddRoute("GET", "/a", ok)
+		app.Router.AddRoute("GET", "/u/{name}", ok)
+		app.Router.AddRoute("GET", `/n/{id:\d+}`, ok)
+		app.Router.AddRoute("GET", "/x%41", ok) // non-canonical: falls back to regex at freeze
+		addr := serve(t, app)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < 4; i++ {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				<-start
+				for _, p := range []string{"/a", "/u/x", "/n/1"} {
+					if got := rawDo(t, addr, "GET", p); got.Status != 200 {
+						t.Errorf("%s: %d", p, got.Status)
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				<-start
+				for j := 0; j < 50; j++ {
+					for _, r := range app.Router.Routes() {
+						_ = r.String() + r.Matcher()
+					}
+				}
+			}()
+		}
+		refused := make(chan string, 1)
+		go func() {
+			<-start
+			for i := 0; ; i++ {
+				msg := catchPanic(func() { app.Router.AddRoute("GET", fmt.Sprintf("/late/%d", i), ok) })
+				if msg != "" {
+					refused <- msg
+					return
+				}
+				runtime.Gosched()
+			}
+		}()
+		close(start)
+		wg.Wait()
+		if msg := <-refused; !strings.Contains(msg, "after the application started serving") {
+			t.Errorf("late AddRoute: %q", msg)
+		}
+		for _, r := range app.Router.Routes() {
+			if r.Pattern() == "/x%41" && r.Matcher() != MatcherRegex {
+				t.Errorf("%s: matcher %s after freeze", r, r.Matcher())
+			}
+		}
+	}
+}
+
+// TestContentLengthWithChunked pins net/http's handling of a request with
+// both Content-Length and Transfer-Encoding: chunked, as doc.go describes
+// it: read as chunked, Content-Length dropped before the handler, and the
+// connection kept for the next pipelined request. If Go starts refusing or
+// closing, this fails and the documentation must change.
+func TestContentLengthWithChunked(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute("POST", "/echo", func(req *Request) (Resp, error) {
+		b, err := req.Read()
+		if err != nil {
+			return nil, err
+		}
+		return &Response{Text: fmt.Sprintf("%s cl=%d hdr=%q te=%v", b, req.ContentLength(), req.Header.Get("Content-Length"), req.HTTPRequest().TransferEncoding)}, nil
+	})
+	app.Router.AddRoute("GET", "/next", func(*Request) (Resp, error) { return &Response{Text: "next"}, nil })
+	c, err := net.Dial("tcp", serve(t, app))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"+
+		"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	var bodies []string
+	for i := 0; i < 2; i++ {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v (bodies so far %q)", i, err, bodies)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		bodies = append(bodies, fmt.Sprint(resp.StatusCode, " ", string(b)))
+	}
+	want := []string{`200 abc cl=-1 hdr="" te=[chunked]`, "200 next"}
+	if !reflect.DeepEqual(bodies, want) {
+		t.Errorf("got %q, want %q", bodies, want)
 	}
 }

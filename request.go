@@ -87,7 +87,10 @@ type requestExt struct {
 	ws           *WebSocketResponse // prepared on this request
 	form         *Form              // Post's result
 	formErr      error
-	continueSent bool
+	continueSent bool     // WriteContinue has nothing more to do
+	watching     bool     // the client waits for 100 Continue (see watchBody)
+	bodyAsked    bool     // the body was read: net/http sent 100 Continue
+	wrote100     bool     // WriteContinue sent 100 Continue
 	done         []func() // run when the request ends, even after a panic
 }
 

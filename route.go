@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultVarRegex is the regular expression a {name} variable matches when no
@@ -38,15 +40,16 @@ type Route struct {
 	expect  ExpectHandler
 	router  *Router
 
-	kind    routeKind
-	literal string         // requoted static path (kindLiteral)
-	segs    []segment      // per-segment form (kindLiteral, kindSegments)
-	re      *regexp.Regexp // always set for dynamic routes
-	vars    []string       // variable names in order
-	subIdx  []int          // re's submatch index of each variable
-	prefix  string         // literal text before the first variable (requoted)
-	slashOK bool           // some variable can match '/'
-	matcher string
+	kind     routeKind
+	literal  string         // requoted static path (kindLiteral)
+	segs     []segment      // per-segment form (kindLiteral, kindSegments)
+	re       *regexp.Regexp // always set for dynamic routes
+	vars     []string       // variable names in order
+	subIdx   []int          // re's submatch index of each variable
+	prefix   string         // literal text before the first variable (requoted)
+	slashOK  bool           // some variable can match '/'
+	matcher  string         // the matcher expected at registration
+	fellBack atomic.Bool    // freeze found the expected matcher unusable: regex
 
 	chain Handler // handler wrapped by the middlewares, built at freeze
 	group *muxGroup
@@ -80,7 +83,12 @@ func (r *Route) Vars() []string { return append([]string(nil), r.vars...) }
 // Matcher says which matcher serves the route: MatcherStatic, MatcherServeMux
 // or MatcherRegex. It is known once the application has started serving
 // (before that it is the matcher the route is expected to get).
-func (r *Route) Matcher() string { return r.matcher }
+func (r *Route) Matcher() string {
+	if r.fellBack.Load() {
+		return MatcherRegex
+	}
+	return r.matcher
+}
 
 // String describes the route as "METHOD pattern [name] (matcher)".
 func (r *Route) String() string {
@@ -88,7 +96,7 @@ func (r *Route) String() string {
 	if r.name != "" {
 		s += " name=" + r.name
 	}
-	return s + " (" + r.matcher + ")"
+	return s + " (" + r.Matcher() + ")"
 }
 
 // RouteOption configures a route at registration.
@@ -101,9 +109,12 @@ func WithName(name string) RouteOption { return func(r *Route) { r.name = name }
 // order and resolves requests to them. The zero value is ready to use.
 // Routes must be registered before the application serves its first request.
 type Router struct {
+	// mu orders registration and freeze: a route is either registered
+	// before the matchers are built or refused.
+	mu     sync.Mutex
 	routes []*Route
 	names  map[string]*Route
-	frozen bool
+	frozen bool // guarded by mu
 	twins  int
 
 	resources []*Resource
@@ -141,6 +152,8 @@ func (rt *Router) AddRoute(method, path string, handler Handler, opts ...RouteOp
 // addTo registers a route on res, or, when res is nil, on the previous
 // resource when aiohttp would reuse it, else on a new resource.
 func (rt *Router) addTo(res *Resource, method, path string, handler Handler, opts ...RouteOption) *Route {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	r := rt.compile(method, path, handler, opts...)
 	if res == nil {
 		if n := len(rt.resources); n > 0 {
@@ -214,6 +227,8 @@ func (rt *Router) register(r *Route) {
 // add registers a route that belongs to no resource: one aioweb needs for
 // itself, or a sub-application's route copied in.
 func (rt *Router) add(method, path string, handler Handler, opts ...RouteOption) *Route {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	r := rt.compile(method, path, handler, opts...)
 	rt.register(r)
 	return r
@@ -225,6 +240,8 @@ func (rt *Router) add(method, path string, handler Handler, opts ...RouteOption)
 // needs (a static route's bare prefix, a sub-application's 404 catch-all)
 // are not listed.
 func (rt *Router) Routes() []*Route {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	var out []*Route
 	for _, res := range rt.resources {
 		out = append(out, res.Routes()...)
