@@ -82,7 +82,8 @@ func tourMiddleware(app *aioweb.Application, handler aioweb.Handler) (aioweb.Han
 	}, nil
 }
 
-// NewApp builds the tour application.
+// NewApp builds the tour application. Its startup hook prepares what
+// GET /links answers: run it with RunApp, or app.Startup in tests.
 func NewApp() *aioweb.Application {
 	app := aioweb.NewApplication(
 		aioweb.WithMiddlewares(tourMiddleware),
@@ -111,5 +112,6 @@ func NewApp() *aioweb.Application {
 	app.Router.AddRoute("GET", "/links", links)
 	app.Router.AddRoute("POST", "/store_mp3", storeMP3)
 	app.Router.AddRoute("GET", "/{name}", variableHandler)
+	app.OnStartup(prepareLinks(app))
 	return app
 }

@@ -1,6 +1,12 @@
+// links.go owns the tour's static directory lookup and GET /links: URLs
+// reversed from the named route "greet" by a startup hook and kept under a
+// typed application key.
+
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,16 +32,38 @@ func staticDir() string {
 	return candidates[0]
 }
 
-// links answers the URLs reversed from the named "greet" route, one per line.
-func links(req *aioweb.Request) (aioweb.Resp, error) {
-	greet := req.App.Router.Named("greet")
-	var out []string
-	for _, name := range []string{"a b/c", "bob"} {
-		u, err := greet.URL(aioweb.Parts{"name": name}, nil)
-		if err != nil {
-			return nil, err
+// linksKey holds the URLs GET /links answers (aiohttp 3.9's
+// web.AppKey("links", list[str])): typed, so the handler reads a []string
+// without a type assertion.
+var linksKey = aioweb.NewAppKey[[]string]("links")
+
+// linkNames are the names /links reverses into /greet/{name} URLs.
+var linkNames = []string{"a b/c", "bob"}
+
+// prepareLinks returns the tour's startup hook: once every route is
+// registered, it reverses the named route "greet" for linkNames and stores
+// the URLs on app under linksKey. An error (no such route, a name the route
+// cannot take) stops startup, and RunApp returns it.
+func prepareLinks(app *aioweb.Application) func(context.Context) error {
+	return func(context.Context) error {
+		greet := app.Router.Named("greet")
+		if greet == nil {
+			return errors.New("tour: no route named greet")
 		}
-		out = append(out, u)
+		var urls []string
+		for _, name := range linkNames {
+			u, err := greet.URL(aioweb.Parts{"name": name}, nil)
+			if err != nil {
+				return err
+			}
+			urls = append(urls, u)
+		}
+		linksKey.Set(app, urls)
+		return nil
 	}
-	return &aioweb.Response{Text: strings.Join(out, "\n") + "\n"}, nil
+}
+
+// links answers the URLs the startup hook prepared, one per line.
+func links(req *aioweb.Request) (aioweb.Resp, error) {
+	return &aioweb.Response{Text: strings.Join(linksKey.MustGet(req), "\n") + "\n"}, nil
 }

@@ -19,7 +19,8 @@
 //	GET /upload            the seed's mp3 upload form
 //	POST /store_mp3        answers the uploaded file as an attachment
 //	GET /static/hello.txt  a static file (AddStatic over examples/tour/static)
-//	GET /links             URLs reversed from the named /greet/{name} route
+//	GET /links             URLs reversed from the named /greet/{name} route by
+//	                       a startup hook, kept under a typed AppKey
 //	GET /ws                the seed's WebSocket echo (text -> text + "/answer")
 //	GET /tour              the browser page: each demo beside what came back
 //	                       (status line, headers, body)

@@ -5,21 +5,71 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aioweb/aioweb"
 	"github.com/coder/websocket"
 )
 
-func TestTour(t *testing.T) {
-	srv := httptest.NewServer(NewApp())
+// startTour runs the tour as RunApp does: its startup hooks, then a real
+// server; shutdown and cleanup when the test ends.
+func startTour(t *testing.T) *httptest.Server {
+	t.Helper()
+	app := NewApp()
+	if err := app.Startup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(func() {
+		srv.Close()
+		if err := errors.Join(app.Shutdown(context.Background()), app.Cleanup(context.Background())); err != nil {
+			t.Error(err)
+		}
+	})
+	return srv
+}
+
+// TestTourStartupHook: /links answers what the startup hook prepared under
+// the typed key linksKey: before startup the key holds nothing, after it the
+// URLs, which /links answers.
+func TestTourStartupHook(t *testing.T) {
+	app := NewApp()
+	if v, ok := linksKey.From(app); ok {
+		t.Fatalf("before startup: %q", v)
+	}
+	srv := httptest.NewServer(app)
 	defer srv.Close()
+	get := func() (int, string) {
+		resp, err := http.Get(srv.URL + "/links")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	if err := app.Startup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := linksKey.From(app); !ok || !slices.Equal(v, []string{"/greet/a%20b%2Fc", "/greet/bob"}) {
+		t.Errorf("after startup: %q %v", v, ok)
+	}
+	if status, body := get(); status != 200 || body != "/greet/a%20b%2Fc\n/greet/bob\n" {
+		t.Errorf("/links after startup: %d %q", status, body)
+	}
+}
+
+func TestTour(t *testing.T) {
+	srv := startTour(t)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, c := range []struct {
 		method, path, accept string
@@ -66,8 +116,7 @@ func TestTour(t *testing.T) {
 }
 
 func TestTourWebSocket(t *testing.T) {
-	srv := httptest.NewServer(NewApp())
-	defer srv.Close()
+	srv := startTour(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", nil)
@@ -90,8 +139,7 @@ func TestTourWebSocket(t *testing.T) {
 }
 
 func TestTourExpectAndUpload(t *testing.T) {
-	srv := httptest.NewServer(NewApp())
-	defer srv.Close()
+	srv := startTour(t)
 	post := func(path string, body io.Reader, hdr ...string) (*http.Response, string) {
 		req, _ := http.NewRequest("POST", srv.URL+path, body)
 		for i := 0; i+1 < len(hdr); i += 2 {
@@ -140,8 +188,7 @@ func TestTourExpectAndUpload(t *testing.T) {
 // Expect: 100-continue exchange against itself: the transcript's lines in
 // order (dates and ports vary, so each line is checked by prefix).
 func TestTourExpectExchange(t *testing.T) {
-	srv := httptest.NewServer(NewApp())
-	defer srv.Close()
+	srv := startTour(t)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	for _, c := range []struct {
 		query string
@@ -211,5 +258,18 @@ func TestExchangeServerHangsUp(t *testing.T) {
 	tr, err := exchange(ctx, ln.Addr(), "HTTP/1.1", true)
 	if err == nil || !strings.HasPrefix(tr.String(), "> POST /expect HTTP/1.1\n") || strings.Contains(tr.String(), "< ") {
 		t.Errorf("err %v, transcript:\n%s", err, tr)
+	}
+}
+
+// TestTourStartupHookFails: without the named route the hook needs,
+// startup stops with the hook's error (RunApp returns it).
+func TestTourStartupHookFails(t *testing.T) {
+	app := aioweb.NewApplication()
+	app.OnStartup(prepareLinks(app))
+	if err := app.Startup(context.Background()); err == nil || err.Error() != "tour: no route named greet" {
+		t.Errorf("Startup: %v", err)
+	}
+	if _, ok := linksKey.From(app); ok {
+		t.Error("the key was set by a failed startup")
 	}
 }
