@@ -77,14 +77,15 @@ func (a *Application) OnCleanup(fn func(context.Context) error) {
 // order: parent first, sub-apps in the order they were added). RunApp calls
 // it before serving; call it yourself when you run the http.Server, or in
 // tests. On the first error it stops, tears down the cleanup contexts set up
-// so far (every application's, parent first, each in reverse order) and
+// so far (every application's, parent first, each in reverse order, with
+// ctx's values but not its cancellation, which may be why startup failed) and
 // returns the error joined with theirs; Cleanup then has nothing left to do.
 // Startup runs once; later calls return the first call's result.
 func (a *Application) Startup(ctx context.Context) error {
 	err := a.startup(ctx)
 	if err != nil {
 		// Idempotent: a later call finds no teardowns left.
-		err = errors.Join(err, a.teardownAfterFailedStartup(ctx))
+		err = errors.Join(err, a.teardownAfterFailedStartup(context.WithoutCancel(ctx)))
 	}
 	return err
 }
@@ -100,8 +101,10 @@ func (a *Application) startup(ctx context.Context) error {
 	}
 	l.started = true
 	l.startDone = make(chan struct{})
+	l.startErr = errors.New("aioweb: a startup step panicked")
 	ctxs, hooks := l.ctxs, l.startup
 	l.mu.Unlock()
+	defer close(l.startDone) // also when a step panics
 	err := func() error {
 		for _, setup := range ctxs {
 			teardown, err := setup(ctx)
@@ -128,7 +131,6 @@ func (a *Application) startup(ctx context.Context) error {
 		return nil
 	}()
 	l.startErr = err
-	close(l.startDone)
 	return err
 }
 

@@ -181,6 +181,31 @@ func TestLifecycleErrorsAndMisuse(t *testing.T) {
 	}
 	mustPanic(t, "OnCleanup after Cleanup", func() { app.OnCleanup(func(context.Context) error { return nil }) })
 	mustPanic(t, "nil hook", func() { NewApplication().OnStartup(nil) })
+
+	// A panicking startup step propagates; a later Startup reports it
+	// instead of hanging or succeeding.
+	p := NewApplication()
+	p.OnStartup(func(context.Context) error { panic("boom") })
+	func() {
+		defer func() { recover() }()
+		p.Startup(ctx)
+		t.Error("the startup panic did not propagate")
+	}()
+	if err := p.Startup(ctx); err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("Startup after a panicking step: %v", err)
+	}
+
+	// Teardowns after a failed startup run even when ctx was cancelled.
+	c := NewApplication()
+	var tdErr error = errors.New("teardown not run")
+	c.CleanupCtx(func(context.Context) (func(context.Context) error, error) {
+		return func(ctx context.Context) error { tdErr = ctx.Err(); return nil }, nil
+	})
+	cctx, cancel := context.WithCancel(ctx)
+	c.OnStartup(func(ctx context.Context) error { cancel(); return ctx.Err() })
+	if err := c.Startup(cctx); !errors.Is(err, context.Canceled) || tdErr != nil {
+		t.Errorf("Startup: %v; teardown saw %v", err, tdErr)
+	}
 }
 
 func mustPanic(t *testing.T, what string, f func()) {

@@ -58,9 +58,15 @@ func WithShutdownTimeout(d time.Duration) RunOption {
 // WithHookTimeout sets how long the OnShutdown hooks, and separately the
 // cleanup (cleanup-context teardowns and OnCleanup hooks), may take: each
 // phase gets a context that ends d after it begins (default
-// DefaultHookTimeout, 10 s). RunApp waits for the hooks to return, so hooks
-// must honour their context.
-func WithHookTimeout(d time.Duration) RunOption { return func(c *runConfig) { c.hookTimeout = d } }
+// DefaultHookTimeout, 10 s; d <= 0 keeps it). RunApp waits for the hooks to
+// return, so hooks must honour their context.
+func WithHookTimeout(d time.Duration) RunOption {
+	return func(c *runConfig) {
+		if d > 0 {
+			c.hookTimeout = d
+		}
+	}
+}
 
 // WithListener serves on ln instead of listening on addr.
 func WithListener(ln net.Listener) RunOption { return func(c *runConfig) { c.listener = ln } }
@@ -104,7 +110,9 @@ func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
 //
 //   - it listens, then runs app.Startup (cleanup contexts and OnStartup
 //     hooks, sub-applications included); if that fails, it returns the error
-//     after the teardowns of what had started, without serving;
+//     after the teardowns of what had started, without serving. (aiohttp
+//     binds after startup; listening first makes a busy address fail
+//     before any hook runs.)
 //   - it prints "serving on HOST:PORT" and serves;
 //   - on the signal it stops accepting (the listener is closed and idle
 //     keep-alive connections with it), then runs app.Shutdown: Closing is

@@ -515,3 +515,18 @@ func TestRunAppHookAndDrainBoundsAreSeparate(t *testing.T) {
 		t.Errorf("hook context has a deadline: %v; cleanup context error: %v", hookDeadline, cleanupErr)
 	}
 }
+
+func TestRunAppBusyAddressRunsNoHook(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	app := NewApplication()
+	ran := false
+	app.OnStartup(func(context.Context) error { ran = true; return nil })
+	err = RunApp(app, busy.Addr().String(), WithOutput(nil))
+	if err == nil || !strings.Contains(err.Error(), "address already in use") || ran {
+		t.Errorf("RunApp on a busy address: %v; startup hook ran: %v", err, ran)
+	}
+}
