@@ -506,6 +506,10 @@ type resolution struct {
 // resolve routes r; for a canonical clean path it may hand r to the
 // ServeMux, which calls back into serveGroup, so it serves the request itself.
 func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
+	if rt.hostRouted { // AddDomain: the Host header takes part (domain.go)
+		rt.app.dispatch(w, r, rt.resolveHost(r.Method, r.URL.EscapedPath(), r.Host))
+		return
+	}
 	p := r.URL.Path
 	if r.URL.RawPath == "" && r.Method != http.MethodConnect && isCleanPath(p) {
 		if e := rt.static[p]; e != nil {
@@ -615,6 +619,9 @@ func (r *Route) matchFast(p, raw string) (map[string]string, bool) {
 func (rt *Router) resolveSlow(method, raw string) resolution {
 	var methods []string
 	for _, rr := range rt.routes {
+		if rr.hosts != nil {
+			continue // only for its domain's hosts (resolveHost)
+		}
 		info, ok := rr.matchRaw(raw)
 		if !ok {
 			continue

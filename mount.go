@@ -7,6 +7,7 @@ package aioweb
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -167,6 +168,14 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	if !strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "{}") {
 		panic(fmt.Sprintf("aioweb: AddSubapp(%q): the prefix must start with '/' and hold no variables", prefix))
 	}
+	a.mount(fmt.Sprintf("AddSubapp(%q)", prefix), prefix, nil, sub)
+}
+
+// mount copies sub's routes into this application's router under prefix,
+// guarded by the host rule when not nil, with a catch-all that answers
+// sub's 404 and 405 through sub's middlewares. what names the call for
+// panics. It returns the sub-application's resource in this router.
+func (a *Application) mount(what, prefix string, rule *Domain, sub *Application) *Resource {
 	sub.Router.mu.Lock()
 	busy := sub == a || sub.Router.frozen
 	if !busy {
@@ -174,10 +183,21 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 	}
 	sub.Router.mu.Unlock()
 	if busy {
-		panic(fmt.Sprintf("aioweb: AddSubapp(%q): the application is already mounted or serving", prefix))
+		panic(fmt.Sprintf("aioweb: %s: the application is already mounted or serving", what))
 	}
 	sub.Router.mountAt(prefix)
+	a.Router.mu.Lock()
 	a.Router.subs = append(a.Router.subs, &sub.Router)
+	a.Router.mu.Unlock()
+	guard := func(r *Route, hosts []*Domain) {
+		r.hosts = hosts
+		if rule != nil {
+			r.hosts = append(slices.Clip(hosts), rule)
+		}
+		if len(r.hosts) > 0 {
+			a.Router.hostRouted = true
+		}
+	}
 	copies := make(map[*Route]*Route, len(sub.Router.routes))
 	for _, r := range sub.Router.routes {
 		handler, static := r.handler, r.static
@@ -188,31 +208,41 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 		}
 		h, err := sub.wrap(handler)
 		if err != nil {
-			panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
+			panic(fmt.Sprintf("aioweb: %s: %v", what, err))
 		}
 		nr := a.Router.add(r.method, prefix+r.pattern, h, WithExpectHandler(r.expect))
 		nr.static, nr.subappRest = static, r.subappRest
 		nr.name, nr.twin = r.name, r.twin
+		guard(nr, r.hosts)
 		copies[r] = nr
 	}
 	notFound, err := sub.wrap(func(req *Request) (Resp, error) {
 		rest := strings.TrimPrefix(req.r.URL.EscapedPath(), prefix)
-		if res := sub.Router.resolveSlow(req.Method, rest); res.allow != "" {
+		if res := sub.Router.resolveHost(req.Method, rest, req.r.Host); res.allow != "" {
 			return nil, HTTPMethodNotAllowed(req.Method, strings.Split(res.allow, ","))
 		}
 		return nil, HTTPNotFound()
 	})
 	if err != nil {
-		panic(fmt.Sprintf("aioweb: AddSubapp(%q): %v", prefix, err))
+		panic(fmt.Sprintf("aioweb: %s: %v", what, err))
 	}
-	a.Router.add(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound).subappRest = true
+	rest := a.Router.add(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound)
+	rest.subappRest = true
+	guard(rest, nil)
 	for old, nr := range copies {
 		nr.resource = old.resource // resources move with their routes
 	}
 	sub.Router.prefixResources(prefix, copies)
-	a.Router.addResource(&Resource{kind: ResourceSubapp, pattern: prefix, app: sub})
+	res := &Resource{kind: ResourceSubapp, pattern: prefix, app: sub}
+	if rule != nil {
+		res = &Resource{kind: ResourceDomain, app: sub, domain: rule}
+	}
+	a.Router.mu.Lock()
+	a.Router.addResource(res)
+	a.Router.mu.Unlock()
 	sub.parent = a
 	a.addSub(sub)
+	return res
 }
 
 // mountAt records that the router's application now answers under prefix,

@@ -80,7 +80,7 @@ func NormalizePath(opts ...NormalizeOption) Middleware {
 					continue
 				}
 				p = "/" + strings.TrimLeft(p, "/") // no "//host" open redirects
-				if rt.resolvesMounted(req.Method, p) {
+				if rt.resolvesMounted(req.Method, p, req.r.Host) {
 					loc := p
 					if q := req.r.URL.RawQuery; q != "" || req.r.URL.ForceQuery {
 						loc += "?" + q
@@ -143,9 +143,9 @@ func mergeSlashes(p string) string {
 }
 
 // resolvesMounted reports whether the raw path p, as the client sends it,
-// reaches a route of this router (not a 404 or 405), given where the router's
-// application is mounted.
-func (rt *Router) resolvesMounted(method, p string) bool {
+// reaches a route of this router for the Host header (not a 404 or 405),
+// given where the router's application is mounted.
+func (rt *Router) resolvesMounted(method, p, host string) bool {
 	if rt.mounted != "" {
 		rest, ok := strings.CutPrefix(p, rt.mounted)
 		if !ok || rest != "" && rest[0] != '/' {
@@ -153,6 +153,6 @@ func (rt *Router) resolvesMounted(method, p string) bool {
 		}
 		p = rest
 	}
-	res := rt.resolveSlow(method, p)
+	res := rt.resolveHost(method, p, host)
 	return res.route != nil && !res.route.subappRest
 }

@@ -21,6 +21,7 @@ const (
 	ResourceDynamic                         // a path with variables (DynamicResource)
 	ResourceStatic                          // AddStatic's prefix (StaticResource)
 	ResourceSubapp                          // AddSubapp's prefix (PrefixedSubAppResource)
+	ResourceDomain                          // AddDomain's host rule (MatchedSubAppResource)
 )
 
 // String names the kind as aiohttp's class does.
@@ -34,6 +35,8 @@ func (k ResourceKind) String() string {
 		return "StaticResource"
 	case ResourceSubapp:
 		return "PrefixedSubAppResource"
+	case ResourceDomain:
+		return "MatchedSubAppResource"
 	}
 	return "Resource"
 }
@@ -50,6 +53,7 @@ type Resource struct {
 	route   *Route // first route (plain, dynamic, static)
 	static  *staticConfig
 	app     *Application // sub-application
+	domain  *Domain      // AddDomain's rule
 }
 
 // Kind says what the resource is.
@@ -69,13 +73,16 @@ func (r *Resource) Routes() []*Route {
 
 // Canonical is aiohttp's resource.canonical: the path of a plain resource,
 // the pattern with every regex removed ("/get/{num}") of a dynamic one, the
-// prefix of a static resource or sub-application.
+// prefix of a static resource or sub-application, the rule of a domain
+// ("example.com:81", `.*\.example\.com` for a mask).
 func (r *Resource) Canonical() string {
 	switch r.kind {
 	case ResourceDynamic:
 		return formatter(r.pattern)
 	case ResourceStatic:
 		return r.static.prefix
+	case ResourceDomain:
+		return r.domain.Canonical()
 	}
 	return r.pattern
 }
@@ -95,8 +102,10 @@ type ResourceInfo struct {
 	// Directory is a static resource's directory, absolute with symlinks
 	// resolved.
 	Directory string
-	// App is the mounted sub-application.
+	// App is the mounted sub-application (a prefix or a domain).
 	App *Application
+	// Domain is a domain resource's host rule.
+	Domain *Domain
 }
 
 // Info describes the resource as aiohttp's get_info does.
@@ -110,6 +119,8 @@ func (r *Resource) Info() ResourceInfo {
 		return ResourceInfo{Prefix: r.static.prefix, Directory: r.static.dir}
 	case ResourceSubapp:
 		return ResourceInfo{Prefix: r.pattern, App: r.app}
+	case ResourceDomain:
+		return ResourceInfo{Domain: r.domain, App: r.app}
 	}
 	return ResourceInfo{}
 }
@@ -149,7 +160,7 @@ func (rt *Router) NamedResources() map[string]*Resource {
 	return m
 }
 
-// addResource appends a resource, indexing it by name.
+// addResource appends a resource, indexing it by name; rt.mu is held.
 func (rt *Router) addResource(res *Resource) {
 	rt.resources = append(rt.resources, res)
 	if res.name != "" {

@@ -57,6 +57,7 @@ type Route struct {
 	static     *staticConfig // AddStatic's route
 	subappRest bool          // AddSubapp's catch-all: a 404/405 inside the sub-application
 	resource   *Resource     // the resource the route belongs to
+	hosts      []*Domain     // AddDomain: the Host header must match every rule
 	twin       int           // routes registered together share a non-zero twin
 }
 
@@ -90,11 +91,15 @@ func (r *Route) Matcher() string {
 	return r.matcher
 }
 
-// String describes the route as "METHOD pattern [name] (matcher)".
+// String describes the route as "METHOD pattern [name=...] [host=...]
+// (matcher)".
 func (r *Route) String() string {
 	s := r.method + " " + r.pattern
 	if r.name != "" {
 		s += " name=" + r.name
+	}
+	for _, d := range r.hosts {
+		s += " host=" + d.String()
 	}
 	return s + " (" + r.Matcher() + ")"
 }
@@ -120,8 +125,9 @@ type Router struct {
 	resources []*Resource
 	named     map[string]*Resource
 
-	mounted string    // where the application is mounted (AddSubapp), "" at the top
-	subs    []*Router // routers of the applications mounted in this one
+	mounted    string    // where the application is mounted (AddSubapp), "" at the top
+	hostRouted bool      // some route has a host rule (AddDomain): routed by resolveHost
+	subs       []*Router // routers of the applications mounted in this one
 
 	// built by freeze
 	static   map[string]*staticEntry

@@ -118,7 +118,9 @@ func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
 			}
 		}
 	}
+	rt.mu.Lock()
 	rt.addResource(res)
+	rt.mu.Unlock()
 	return res.route
 }
 

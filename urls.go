@@ -65,7 +65,7 @@ func (r *Route) URL(parts Parts, query url.Values, opts ...URLOption) (string, e
 		if method == MethodAny {
 			method = "GET"
 		}
-		if got := r.router.resolveSlow(method, path); got.route != nil && got.route != r && got.route.handler != nil && !r.sameTarget(got.route) {
+		if got := r.router.resolveLike(r, method, path); got.route != nil && got.route != r && got.route.handler != nil && !r.sameTarget(got.route) {
 			return "", fmt.Errorf("aioweb: URL for %s: %q is taken by the earlier route %s %s", r.pattern, clip(path), got.route.method, got.route.pattern)
 		}
 	}
