@@ -489,7 +489,11 @@ func (a *accessLogHandler) appendLine(b []byte, rec *logRecorder, dur time.Durat
 				b = append(b, '-')
 			}
 		case logResponseHeader:
-			b = appendLogSafe(b, rec.outs[p.out])
+			if rec.outs == nil { // no status went out (a panic, a raw hijack)
+				b = append(b, '-')
+			} else {
+				b = appendLogSafe(b, rec.outs[p.out])
+			}
 		}
 	}
 	return b

@@ -360,8 +360,9 @@ func TestAccessLogWebSocket(t *testing.T) {
 func TestAccessLogHijackWithoutStatus(t *testing.T) {
 	closeIt := make(chan struct{})
 	returned := make(chan struct{})
-	addr, log := loggedServer(t, "%s %b", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	addr, log := loggedServer(t, "%s %b %{Content-Type}o", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer close(returned)
+		w.Header().Set("Content-Type", "text/never-sent")
 		c, brw, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			t.Error(err)
@@ -392,8 +393,8 @@ func TestAccessLogHijackWithoutStatus(t *testing.T) {
 		t.Fatalf("logged before the hijacked connection closed: %q", lines)
 	}
 	close(closeIt)
-	if line := log.wait(t, 1); line != "- 0" {
-		t.Errorf("hijack logged %q, want %q", line, "- 0")
+	if line := log.wait(t, 1); line != "- 0 -" {
+		t.Errorf("hijack logged %q, want %q", line, "- 0 -")
 	}
 }
 
@@ -413,10 +414,13 @@ func TestAccessLogPanics(t *testing.T) {
 	// A plain http.Handler that panics before writing: net/http drops the
 	// connection; the log says 500.
 	srv := httptest.NewUnstartedServer(nil)
-	al, _ := NewAccessLogger("%s %b")
+	al, _ := NewAccessLogger("%s %b %{X-Set}o")
 	plain := newLineLog()
 	al.Writer = plain
-	srv.Config.Handler = al.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("plain boom") }))
+	srv.Config.Handler = al.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Set", "never sent")
+		panic("plain boom")
+	}))
 	srv.Config.ErrorLog = discardLogger()
 	srv.Start()
 	defer srv.Close()
@@ -424,7 +428,7 @@ func TestAccessLogPanics(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("plain panic answered %d", resp.StatusCode)
 	}
-	if line := plain.wait(t, 1); line != "500 0" {
+	if line := plain.wait(t, 1); line != "500 0 -" {
 		t.Errorf("plain panic logged %q", line)
 	}
 }
