@@ -264,7 +264,8 @@ returns Sent (or nil, nil), and aioweb adds nothing to what it wrote.
     message only pay off for large, compressible messages.
   - The access log's %b counts the body bytes written (aiohttp 3.8 counts the
     headers too, which net/http writes itself); an unknown directive is an
-    error (aiohttp copies it into every line); a client that leaves
+    error (aiohttp copies it into every line); %% is a percent sign (aiohttp
+    3.8 logs "Error in logging" instead of any line with it); a client that leaves
     mid-response is logged with what was written (aiohttp 3.8 logs nothing);
     requests net/http refuses before any handler runs (malformed, headers too
     large) are not logged.
