@@ -52,10 +52,11 @@ const DefaultAccessLogFormat = `%a %t "%r" %s %b "%{Referer}i" "%{User-Agent}i"`
 // before writing a status is logged as 500; a hijacked connection that
 // never wrote one shows status "-".
 //
-// Set the fields before serving; an AccessLogger is safe for concurrent use.
+// Set the fields before calling Wrap; the handler it returns is safe for
+// concurrent use.
 type AccessLogger struct {
 	// Logger receives each line as the message of an Info record, with the
-	// attributes status, bytes and duration. nil means slog.Default(), or
+	// attributes logger ("aioweb.access"), status, bytes and duration. nil means slog.Default(), or
 	// the application's logger when RunApp or NewServer build the log.
 	// Lines are only formatted when the logger is enabled for Info.
 	Logger *slog.Logger
