@@ -67,7 +67,7 @@ func WithContentType(ct string) ExcOption { return func(e *HTTPException) { e.Co
 // NewHTTPException makes an exception for any status code from 100 to 599.
 // The named constructors below are the usual way to make one.
 func NewHTTPException(status int, opts ...ExcOption) *HTTPException {
-	e := &HTTPException{Response: Response{Status: status, Reason: ReasonPhrase(status)}}
+	e := &HTTPException{Response: Response{Status: status, Reason: ReasonPhrase(status), Headers: http.Header{}}}
 	if status < 100 || status > 599 {
 		e.err = fmt.Errorf("aioweb: invalid HTTP status %d", status)
 	}
@@ -83,9 +83,18 @@ func NewHTTPException(status int, opts ...ExcOption) *HTTPException {
 	return e
 }
 
-// Error returns "<status>: <reason>".
+// Error returns "<status>: <reason>", followed by ": <text>" when the
+// exception has a Text (a Text that already starts with "<status>:" is
+// returned as it is). aiohttp's str() gives the reason alone.
 func (e *HTTPException) Error() string {
-	return strconv.Itoa(e.Status) + ": " + e.reason()
+	code := strconv.Itoa(e.Status)
+	switch {
+	case e.Text == "":
+		return code + ": " + e.reason()
+	case strings.HasPrefix(e.Text, code+":"):
+		return e.Text
+	}
+	return code + ": " + e.reason() + ": " + e.Text
 }
 
 // Is reports whether target is an *HTTPException with the same status, so

@@ -556,3 +556,85 @@ func TestContentLengthWithChunked(t *testing.T) {
 		t.Errorf("got %q, want %q", bodies, want)
 	}
 }
+
+// TestJSONAndExceptionErgonomics: JSONResponse's options (aiohttp's
+// json_response status=, headers=, content_type=, dumps=), HTTPException's
+// Error with its text, header maps usable at once, and req.JSON's 400s
+// saying what was wrong (a wrong target is the program's 500).
+func TestJSONAndExceptionErgonomics(t *testing.T) {
+	r, err := JSONResponse(map[string]int{"a": 1}, JSONStatus(201), JSONHeaders(http.Header{"X-A": {"1"}}),
+		JSONDumps(func(any) ([]byte, error) { return []byte(`{"custom":1}`), nil }))
+	if err != nil || r.Status != 201 || r.Text != `{"custom":1}` || r.Headers.Get("X-A") != "1" {
+		t.Errorf("JSONResponse options: %+v %v", r, err)
+	}
+	if _, err := JSONResponse(1, JSONHeaders(http.Header{"X-A": {"a\nb"}})); err == nil {
+		t.Error("JSONResponse accepted a header with LF")
+	}
+	if _, err := JSONResponse(1, JSONStatus(42)); err == nil {
+		t.Error("JSONResponse accepted status 42")
+	}
+	if r, _ := JSONResponse([]int{1}); r.Status != 0 || r.Text != "[1]" || r.ContentType != "application/json" {
+		t.Errorf("JSONResponse(data): %+v", r)
+	}
+	for _, c := range []struct {
+		e    *HTTPException
+		want string
+	}{
+		{HTTPGone(), "410: Gone"},
+		{HTTPGone(WithText("moved to the archive")), "410: Gone: moved to the archive"},
+		{HTTPBadRequest(WithText("400: Bad Request: no name")), "400: Bad Request: no name"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("Error() = %q, want %q", got, c.want)
+		}
+	}
+	e := HTTPUnauthorized()
+	e.Headers.Add("WWW-Authenticate", `Basic realm="x"`) // no nil-map panic
+	var plain Response
+	plain.Header().Add("X-B", "1")
+	if e.Headers.Get("Www-Authenticate") == "" || plain.Headers.Get("X-B") != "1" {
+		t.Errorf("headers: %v %v", e.Headers, plain.Headers)
+	}
+
+	app := NewApplication()
+	app.Router.AddRoute("POST", "/note", func(req *Request) (Resp, error) {
+		var n struct {
+			Title string `json:"title"`
+			Stars int    `json:"stars"`
+		}
+		if err := req.JSON(&n); err != nil {
+			return nil, err
+		}
+		return JSONResponse(n, JSONStatus(201))
+	})
+	app.Router.AddRoute("POST", "/bad-target", func(req *Request) (Resp, error) {
+		var n struct{}
+		return nil, req.JSON(n) // not a pointer: the program's mistake
+	})
+	addr := serve(t, app)
+	post := func(path, body string) (int, string) {
+		resp, err := http.Post("http://"+addr+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, c := range []struct {
+		path, body string
+		status     int
+		want       string
+	}{
+		{"/note", `{"title":"a","stars":3}`, 201, `{"title":"a","stars":3}`},
+		{"/note", ``, 400, "400: Bad Request: invalid JSON body: the body is empty"},
+		{"/note", `{"title": x}`, 400, "400: Bad Request: invalid JSON body: invalid character 'x' looking for beginning of value at byte 11"},
+		{"/note", `{"title":"a","stars":"many"}`, 400, `400: Bad Request: invalid JSON body: "stars" is a JSON string, want number (at byte 27)`},
+		{"/note", `[1]`, 400, `400: Bad Request: invalid JSON body: the body is a JSON array, want object (at byte 1)`},
+		{"/bad-target", `{}`, 500, internalErrorBody},
+	} {
+		if st, b := post(c.path, c.body); st != c.status || b != c.want {
+			t.Errorf("%s %q: %d %q, want %d %q", c.path, c.body, st, b, c.status, c.want)
+		}
+	}
+}

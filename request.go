@@ -5,6 +5,7 @@
 package aioweb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -344,9 +346,58 @@ func (req *Request) JSON(v any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: invalid JSON body: "+err.Error())), err)
+		var inv *json.InvalidUnmarshalError
+		if errors.As(err, &inv) {
+			return fmt.Errorf("aioweb: Request.JSON: %w", err) // the caller's mistake: a 500
+		}
+		return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: invalid JSON body: "+jsonProblem(b, err))), err)
 	}
 	return nil
+}
+
+// jsonProblem says what is wrong with a JSON body, in the client's terms
+// (JSON kinds and byte offsets, not Go types).
+func jsonProblem(b []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(b)) == 0:
+		return "the body is empty"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("%s at byte %d", strings.TrimPrefix(syn.Error(), "json: "), syn.Offset)
+	case errors.As(err, &typ):
+		where := "the body"
+		if typ.Field != "" {
+			where = strconv.Quote(typ.Field)
+		}
+		return fmt.Sprintf("%s is a JSON %s, want %s (at byte %d)", where, typ.Value, jsonKind(typ.Type), typ.Offset)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names the JSON kind a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return t.String()
 }
 
 // MultiDict is aiohttp's MultiDict: keys with possibly repeated values, in

@@ -43,12 +43,63 @@ type Response struct {
 
 // JSONResponse returns a Response whose body is data encoded as JSON with
 // Content-Type application/json; charset=utf-8 (aiohttp's json_response).
-func JSONResponse(data any) (*Response, error) {
-	b, err := json.Marshal(data)
+// Options set the status, headers, content type and encoder, as
+// json_response's status=, headers=, content_type= and dumps=:
+//
+//	aioweb.JSONResponse(note, aioweb.JSONStatus(201), aioweb.JSONHeaders(http.Header{"Location": {url}}))
+func JSONResponse(data any, opts ...JSONOption) (*Response, error) {
+	cfg := jsonConfig{dumps: json.Marshal}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	b, err := cfg.dumps(data)
 	if err != nil {
 		return nil, fmt.Errorf("aioweb: JSONResponse: %w", err)
 	}
-	return &Response{Text: string(b), ContentType: "application/json"}, nil
+	ct := cfg.contentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	r := &Response{Status: cfg.status, Text: string(b), ContentType: ct}
+	if len(cfg.headers) > 0 {
+		r.Headers = cfg.headers.Clone()
+	}
+	if err := r.Validate(); err != nil {
+		return nil, fmt.Errorf("aioweb: JSONResponse: %w", err)
+	}
+	if r.Status != 0 && (r.Status < 100 || r.Status > 599) {
+		return nil, fmt.Errorf("aioweb: JSONResponse: invalid HTTP status %d", r.Status)
+	}
+	return r, nil
+}
+
+// JSONOption configures JSONResponse.
+type JSONOption func(*jsonConfig)
+
+type jsonConfig struct {
+	status      int
+	headers     http.Header
+	contentType string
+	dumps       func(any) ([]byte, error)
+}
+
+// JSONStatus sets the response's status (default 200).
+func JSONStatus(status int) JSONOption { return func(c *jsonConfig) { c.status = status } }
+
+// JSONHeaders sets headers sent with the response (copied).
+func JSONHeaders(h http.Header) JSONOption { return func(c *jsonConfig) { c.headers = h } }
+
+// JSONContentType replaces application/json (say, application/problem+json);
+// the charset stays utf-8.
+func JSONContentType(ct string) JSONOption { return func(c *jsonConfig) { c.contentType = ct } }
+
+// JSONDumps sets the encoder (aiohttp's dumps=), json.Marshal by default.
+func JSONDumps(dumps func(any) ([]byte, error)) JSONOption {
+	return func(c *jsonConfig) {
+		if dumps != nil {
+			c.dumps = dumps
+		}
+	}
 }
 
 // SetCookie adds a Set-Cookie header; Path defaults to "/" as in aiohttp.
@@ -78,6 +129,17 @@ func (r *Response) DelCookie(name, path string) error {
 
 func delCookie(name, path string) *http.Cookie {
 	return &http.Cookie{Name: name, Path: path, MaxAge: -1, Expires: time.Unix(0, 0)}
+}
+
+// Header returns the response's header map, allocating it if needed, so
+// r.Header().Add(k, v) always works (exceptions have it too). Build your own
+// response with it; a middleware uses req.ResponseHeader() instead, since
+// the response a handler returns may be shared.
+func (r *Response) Header() http.Header {
+	if r.Headers == nil {
+		r.Headers = http.Header{}
+	}
+	return r.Headers
 }
 
 // SetHeader sets a response header, rejecting CR/LF (response splitting).
