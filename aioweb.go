@@ -62,6 +62,9 @@ type Application struct {
 
 	life     lifecycle    // hooks and shutdown state (lifecycle.go)
 	inflight handlerCount // running handlers (lifecycle.go)
+
+	prepareHooks []PrepareHook // OnResponsePrepare (signals.go)
+	prepareTree  bool          // set at freeze: this app or a sub-app has prepare hooks
 }
 
 // AppOption configures an Application in NewApplication.
@@ -131,6 +134,7 @@ func (a *Application) MakeHandler() (http.Handler, error) {
 func (a *Application) freeze() error {
 	a.freezeOnce.Do(func() {
 		a.Router.freeze(a)
+		a.prepareTree = treeHasPrepareHooks(a)
 		a.freezeErr = a.buildChains()
 	})
 	return a.freezeErr
@@ -198,6 +202,13 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 	} else {
 		req.routeErr = HTTPNotFound()
 	}
+	if a.prepareTree {
+		if h := w.Header(); len(h) > 0 {
+			// What an outer handler set, for the 500 a failing prepare
+			// hook gets (signals.go).
+			req.x().outerHeader = h.Clone()
+		}
+	}
 	defer req.runDone()
 	resp, err := a.call(req, chain)
 	a.finish(req, resp, err)
@@ -257,6 +268,13 @@ func panicError(v any) error {
 // finish sends the handler's result. Nothing here writes into resp: it may
 // be shared by concurrent requests.
 func (a *Application) finish(req *Request, resp Resp, err error) {
+	if perr := req.prepareErr(); perr != nil {
+		// A prepare hook failed and its 500 went out (signals.go).
+		if err != nil && !errors.Is(err, perr) && !errors.Is(err, ErrPrepareHook) {
+			a.logError(req, err)
+		}
+		return
+	}
 	if err != nil {
 		var exc *HTTPException
 		if errors.As(err, &exc) {

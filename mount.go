@@ -214,6 +214,9 @@ func (a *Application) mount(what, prefix string, rule *Domain, sub *Application)
 		nr.static, nr.subappRest = static, r.subappRest
 		nr.name, nr.twin = r.name, r.twin
 		guard(nr, r.hosts)
+		if nr.owner = r.owner; nr.owner == nil {
+			nr.owner = sub
+		}
 		copies[r] = nr
 	}
 	notFound, err := sub.wrap(func(req *Request) (Resp, error) {
@@ -227,7 +230,7 @@ func (a *Application) mount(what, prefix string, rule *Domain, sub *Application)
 		panic(fmt.Sprintf("aioweb: %s: %v", what, err))
 	}
 	rest := a.Router.add(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound)
-	rest.subappRest = true
+	rest.subappRest, rest.owner = true, sub
 	guard(rest, nil)
 	for old, nr := range copies {
 		nr.resource = old.resource // resources move with their routes

@@ -64,8 +64,9 @@ type Request struct {
 	started  bool // a response has begun: nothing else may be sent
 	hijacked bool // the connection belongs to a WebSocket or the handler
 
-	wroteHeader bool // the status went out through writeHeader (send.go)
-	raw         bool // the handler wrote through ResponseWriter
+	wroteHeader bool         // the status went out through writeHeader (send.go)
+	raw         bool         // the handler wrote through ResponseWriter
+	kind        ResponseKind // what is being sent, for prepare hooks (signals.go)
 	// MatchInfo is not yet set as path values on r (see HTTPRequest)
 	needPathValues bool
 	respHeader     http.Header // ResponseHeader: merged into whatever is sent
@@ -94,6 +95,9 @@ type requestExt struct {
 	bodyAsked    bool     // the body was read: net/http sent 100 Continue
 	wrote100     bool     // WriteContinue sent 100 Continue
 	done         []func() // run when the request ends, even after a panic
+
+	prepareErr  error       // a prepare hook failed: its 500 is out (signals.go)
+	outerHeader http.Header // an outer handler's headers, kept for that 500
 }
 
 // x returns the rarely used state, allocating it on first use.

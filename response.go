@@ -469,7 +469,11 @@ func (s *StreamResponse) Prepare(req *Request) error {
 		}
 	}
 	s.req, s.prepared = req, true
+	req.kind = KindStream
 	req.writeHeader(s.Status())
+	if err := req.prepareErr(); err != nil {
+		return err // a prepare hook failed: a 500 went out instead
+	}
 	http.NewResponseController(req.w).Flush() // the headers go out now
 	return nil
 }

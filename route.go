@@ -56,6 +56,7 @@ type Route struct {
 
 	static     *staticConfig // AddStatic's route
 	subappRest bool          // AddSubapp's catch-all: a 404/405 inside the sub-application
+	owner      *Application  // AddSubapp's copies: the sub-application the route is of (nil: the router's own)
 	resource   *Resource     // the resource the route belongs to
 	hosts      []*Domain     // AddDomain: the Host header must match every rule
 	twin       int           // routes registered together share a non-zero twin

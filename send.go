@@ -9,6 +9,7 @@ package aioweb
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -42,9 +43,15 @@ func (req *Request) ResponseHeader() http.Header {
 // by which aioweb answers (Response, StreamResponse, exceptions, files,
 // the WebSocket 101, the raw writer, the 500) calls it once, just before the
 // status goes out. It merges the per-request headers over the writer's
-// header map; hooks that must see every response belong here.
+// header map and runs the OnResponsePrepare hooks (signals.go).
 func (req *Request) writeHeader(status int) {
 	req.prepareHeader()
+	if app := req.prepareApp(); hasPrepareHooks(app) {
+		if err := req.runPrepare(app, status); err != nil {
+			req.prepareFailed(err)
+			return
+		}
+	}
 	req.w.WriteHeader(status)
 }
 
@@ -196,6 +203,18 @@ func sendResp(req *Request, resp Resp) (err error) {
 			err = panicError(v)
 		}
 	}()
+	switch resp.(type) {
+	case *Response:
+		req.kind = KindResponse
+	case *HTTPException:
+		req.kind = KindException
+	case *FileResponse:
+		req.kind = KindFile
+	case *StreamResponse:
+		req.kind = KindStream
+	case *WebSocketResponse:
+		req.kind = KindWebSocket
+	}
 	return resp.send(req)
 }
 
@@ -215,19 +234,44 @@ var (
 // (an outer middleware's request id or CORS headers survive).
 var reprHeaders = []string{"Content-Encoding", "Content-Range", "Content-Disposition", "Content-Language", "Content-Location", "Etag", "Last-Modified", "Transfer-Encoding", "Trailer"}
 
-// writeInternalError sends aioweb's plain 500 with Connection: close. req
-// may be nil (the application could not start serving).
+// writeInternalError sends aioweb's plain 500 with Connection: close,
+// through the OnResponsePrepare hooks. req may be nil (the application
+// could not start serving).
 func writeInternalError(w http.ResponseWriter, req *Request) {
+	if req != nil {
+		req.kind = KindInternalError
+		if app := req.prepareApp(); hasPrepareHooks(app) {
+			set500Header(w.Header(), req)
+			if err := req.runPrepare(app, http.StatusInternalServerError); err != nil {
+				req.App.logError(req, fmt.Errorf("%w: %w", ErrPrepareHook, err))
+				resetToOuter(w.Header(), req.x().outerHeader)
+				set500Header(w.Header(), req)
+			}
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, internalErrorBody)
+			return
+		}
+	}
+	writePlain500(w, req)
+}
+
+// writePlain500 sends the plain 500 without running hooks.
+func writePlain500(w http.ResponseWriter, req *Request) {
+	set500Header(w.Header(), req)
+	w.WriteHeader(http.StatusInternalServerError)
+	io.WriteString(w, internalErrorBody)
+}
+
+// set500Header merges the per-request headers into h (req may be nil) and
+// makes it the plain 500's.
+func set500Header(h http.Header, req *Request) {
 	if req != nil {
 		req.prepareHeader()
 	}
-	h := w.Header()
 	for _, k := range reprHeaders {
 		delete(h, k)
 	}
 	h["Content-Type"] = hdrTextPlain
 	h["Connection"] = hdrClose
 	h["Content-Length"] = hdr500Length
-	w.WriteHeader(http.StatusInternalServerError)
-	io.WriteString(w, internalErrorBody)
 }

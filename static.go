@@ -366,6 +366,7 @@ func (f *FileResponse) send(req *Request) error {
 	if file == nil {
 		var status int
 		if file, st, status = f.openFile(""); file == nil {
+			req.kind = KindException
 			if status == http.StatusNotFound {
 				return HTTPNotFound().send(req)
 			}

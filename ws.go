@@ -377,6 +377,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	ws.closingCh = make(chan struct{})
 	ws.closedCh = make(chan struct{})
 	req.started = true // from here on coder/websocket owns the response
+	req.kind = KindWebSocket
 	// Through ResponseWriter, so the 101 carries req.ResponseHeader().
 	hw := &hijackRecorder{ResponseWriter: req.ResponseWriter()}
 	conn, err := websocket.Accept(hw, req.r, opts)
