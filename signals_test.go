@@ -274,8 +274,9 @@ func TestPrepareSubapps(t *testing.T) {
 		}
 	}
 	ok := func(*Request) (Resp, error) { return &Response{Text: "ok"}, nil }
-	root, sub, sub2 := NewApplication(), NewApplication(), NewApplication()
-	names[root], names[sub], names[sub2] = "root", "sub", "sub2"
+	root, sub, sub2, dom := NewApplication(), NewApplication(), NewApplication(), NewApplication()
+	names[root], names[sub], names[sub2], names[dom] = "root", "sub", "sub2", "dom"
+	dom.Router.AddGet("/d", ok)
 	sub2.Router.AddGet("/x", ok)
 	sub.Router.AddGet("/ok", ok)
 	sub.Router.AddGet("/stream", func(req *Request) (Resp, error) {
@@ -289,10 +290,12 @@ func TestPrepareSubapps(t *testing.T) {
 	sub.AddSubapp("/s2", sub2)
 	root.Router.AddGet("/ok", ok)
 	root.AddSubapp("/sub", sub)
+	root.AddDomain("example.com", dom)
 	// Registered after mounting, before serving: allowed, as in aiohttp.
 	root.OnResponsePrepare(hook("root"))
 	sub.OnResponsePrepare(hook("sub"))
 	sub2.OnResponsePrepare(hook("sub2"))
+	dom.OnResponsePrepare(hook("dom"))
 	addr := serve(t, root)
 	for _, c := range []struct {
 		method, path string
@@ -319,6 +322,19 @@ func TestPrepareSubapps(t *testing.T) {
 		}
 		if seen := log.take(c.path); !reflect.DeepEqual(seen, c.want) {
 			t.Errorf("%s %s: hooks saw %q, want %q", c.method, c.path, seen, c.want)
+		}
+	}
+	// AddDomain's sub-application, chosen by Host.
+	for host, want := range map[string][]string{"example.com": {"root@dom", "dom@dom"}, "other.org": {"root@root"}} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/d", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if seen := log.take("/d"); !reflect.DeepEqual(seen, want) {
+			t.Errorf("Host %s: hooks saw %q, want %q", host, seen, want)
 		}
 	}
 }
