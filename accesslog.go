@@ -41,7 +41,8 @@ const DefaultAccessLogFormat = `%a %t "%r" %s %b "%{Referer}i" "%{User-Agent}i"`
 //	%Tf      the time taken, in seconds with six decimals
 //	%D       the time taken, in microseconds
 //	%{Name}i a request header's first value, "-" if absent
-//	%{Name}o a response header's first value as sent, "-" if absent
+//	%{Name}o a response header's first value when the status went out,
+//	         "-" if absent (net/http's own Date is not seen)
 //
 // Status, bytes and duration are measured at the http.ResponseWriter, so
 // the log says what went out: the 206 and its range length from a Range
