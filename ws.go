@@ -509,7 +509,7 @@ func (ws *WebSocketResponse) readFailure(err error) WSMessage {
 	if errors.Is(err, websocket.ErrMessageTooBig) {
 		ws.closeCode = int(websocket.StatusMessageTooBig)
 	}
-	return WSMessage{Type: MsgError, Err: err}
+	return WSMessage{Type: MsgError, Err: ws.exc} // the cause, such as ErrHeartbeat, not the read error it led to
 }
 
 // invalidText closes the connection with 1007, as RFC 6455 (and aiohttp)
@@ -526,7 +526,7 @@ func (ws *WebSocketResponse) invalidText() WSMessage {
 }
 
 // watch closes the connection with 1001 when the application shuts down and
-// runs the heartbeat.
+// runs the heartbeat, until reading ends or Close begins.
 func (ws *WebSocketResponse) watch(closing <-chan struct{}) {
 	var tick <-chan time.Time
 	if ws.heartbeat > 0 {
@@ -541,11 +541,13 @@ func (ws *WebSocketResponse) watch(closing <-chan struct{}) {
 			return
 		case <-ws.done:
 			return
+		case <-ws.closingCh: // as aiohttp's close() cancels the heartbeat
+			return
 		case <-tick:
 			ctx, cancel := context.WithTimeout(context.Background(), ws.heartbeat/2)
 			err := ws.conn.Ping(ctx)
 			cancel()
-			if err != nil && !ws.Closed() {
+			if err != nil && !ws.closing.Load() && !ws.Closed() {
 				ws.mu.Lock()
 				if ws.exc == nil {
 					ws.exc = ErrHeartbeat

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -335,13 +336,13 @@ func TestWebSocketHeartbeatDropsSilentPeer(t *testing.T) {
 			return nil, err
 		}
 		m := ws.Receive(req.Context())
-		got <- fmt.Sprint(m.Type, " ", ws.CloseCode(), " ", errors.Is(ws.Exception(), ErrHeartbeat))
+		got <- fmt.Sprint(m.Type, " ", ws.CloseCode(), " ", errors.Is(ws.Exception(), ErrHeartbeat), " ", errors.Is(m.Err, ErrHeartbeat))
 		return ws, nil
 	}
 	dial(t, wsServer(t, h), nil) // never reads, so never answers pings
 	select {
 	case s := <-got:
-		if s != "ERROR 1006 true" {
+		if s != "ERROR 1006 true true" {
 			t.Errorf("got %q", s)
 		}
 	case <-time.After(3 * time.Second):
@@ -995,4 +996,124 @@ func (ws *WebSocketResponse) receivingNow() bool {
 	ws.modeMu.Lock()
 	defer ws.modeMu.Unlock()
 	return ws.receiving
+}
+
+// On shutdown every open WebSocket, in every mode and in sub-applications,
+// gets 1001; a pending Receive sees MsgClosing, then MsgClosed; a peer that
+// never answers the close is dropped after WithTimeout (200 ms here), so
+// RunApp's drain ends within its shutdown timeout.
+func TestWebSocketShutdownEveryMode(t *testing.T) {
+	seqs := make(chan string, 10)
+	handler := func(req *Request) (Resp, error) {
+		var opts []WSOption
+		for _, m := range wsModes {
+			if m.name == req.Query().Get("mode") {
+				opts = m.opts
+			}
+		}
+		ws := NewWebSocketResponse(append(opts, WithTimeout(200*time.Millisecond))...)
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		var seq []MsgType
+		for {
+			m := ws.Receive(context.Background())
+			seq = append(seq, m.Type)
+			if m.Type == MsgClosed || m.Type == MsgError || len(seq) > 3 {
+				break
+			}
+		}
+		seqs <- fmt.Sprint(req.Query().Get("mode"), " ", seq, " ", ws.CloseCode())
+		return ws, nil
+	}
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/ws", handler)
+	sub := NewApplication()
+	sub.Router.AddRoute("GET", "/ws", handler)
+	app.AddSubapp("/sub", sub)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(3*time.Second))
+	}()
+	var urls []string
+	for _, m := range wsModes {
+		urls = append(urls, "ws://"+addr+"/ws?mode="+m.name)
+	}
+	urls = append(urls, "ws://"+addr+"/sub/ws?mode=direct")
+	var clientErrs []chan error
+	for _, u := range urls {
+		var c *websocket.Conn
+		for i := 0; i < 100; i++ {
+			if c, _, err = websocket.Dial(ctx5(), u, nil); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		ch := make(chan error, 1)
+		go func() { _, _, err := c.Read(context.Background()); ch <- err }()
+		clientErrs = append(clientErrs, ch)
+	}
+	raw, br := rawWS(t, addr, "/ws?mode=direct") // never answers the close
+	time.Sleep(100 * time.Millisecond)            // every handler is in Receive
+	cancel()
+	for i, ch := range clientErrs {
+		if err := wait(t, ch); websocket.CloseStatus(err) != websocket.StatusGoingAway {
+			t.Errorf("%s: client got %v, want 1001", urls[i], err)
+		}
+	}
+	raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if op, p, err := readServerFrame(br); err != nil || op != 8 || binary.BigEndian.Uint16(p) != 1001 {
+		t.Errorf("raw client: %d %x %v, want a 1001 close frame", op, p, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil { // coder/websocket's own 5 s close wait would outlast the 3 s drain
+			t.Errorf("RunApp: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("RunApp did not return")
+	}
+	var got []string
+	for range len(urls) + 1 {
+		got = append(got, wait(t, seqs))
+	}
+	sort.Strings(got)
+	want := []string{
+		"autoping-off [CLOSING CLOSED] 1001", "direct [CLOSING CLOSED] 1001", "direct [CLOSING CLOSED] 1001",
+		"direct [CLOSING CLOSED] 1006", "heartbeat [CLOSING CLOSED] 1001",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("handlers saw\n%v\nwant\n%v", got, want)
+	}
+}
+
+// Close stops the heartbeat (as aiohttp's close() cancels it): a close that
+// times out reports ErrCloseTimeout, not a heartbeat failure meanwhile.
+func TestWebSocketCloseStopsHeartbeat(t *testing.T) {
+	got := make(chan string, 1)
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithHeartbeat(20*time.Millisecond), WithTimeout(300*time.Millisecond))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ws.Close()
+		got <- fmt.Sprint(ws.CloseCode(), " ", errors.Is(ws.Exception(), ErrCloseTimeout), " ", errors.Is(ws.Exception(), ErrHeartbeat))
+		return ws, nil
+	})
+	rawWS(t, serve(t, app), "/ws") // never answers pings nor the close
+	if s := wait(t, got); s != "1006 true false" {
+		t.Errorf("got %q", s)
+	}
 }
