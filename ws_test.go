@@ -1065,7 +1065,7 @@ func TestWebSocketShutdownEveryMode(t *testing.T) {
 		clientErrs = append(clientErrs, ch)
 	}
 	raw, br := rawWS(t, addr, "/ws?mode=direct") // never answers the close
-	time.Sleep(100 * time.Millisecond)            // every handler is in Receive
+	time.Sleep(100 * time.Millisecond)           // every handler is in Receive
 	cancel()
 	for i, ch := range clientErrs {
 		if err := wait(t, ch); websocket.CloseStatus(err) != websocket.StatusGoingAway {
