@@ -51,6 +51,8 @@ type Application struct {
 	maxURILength  int
 	formMemory    int64
 	uploadDir     string
+	body          bodyConfig     // body.go
+	uploads       uploadRegistry // upload.go
 
 	mu     sync.RWMutex
 	values map[any]any  // Set's string keys and AppKeys (appkey.go)

@@ -101,7 +101,7 @@ func TestHostileInput(t *testing.T) {
 		{"unknown method", []string{"BREW /v/x HTTP/1.1\r\nHost: x\r\n\r\n"}, 0, "405"},
 		{"slowloris headers", slow, 40 * time.Millisecond, "closed|408|400"},
 		{"body slower than the read timeout", []string{"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n", "a", "b", "c"}, 400 * time.Millisecond, "closed|400|408"},
-		{"truncated body then close", []string{"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"}, 0, "closed|400"},
+		{"truncated body then close", []string{"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"}, 0, "closed|400|408"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

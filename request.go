@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -95,6 +94,7 @@ type requestExt struct {
 	bodyAsked    bool     // the body was read: net/http sent 100 Continue
 	wrote100     bool     // WriteContinue sent 100 Continue
 	done         []func() // run when the request ends, even after a panic
+	more         bodyMore // body.go: clones, the body's end, uploads
 
 	prepareErr  error       // a prepare hook failed: its 500 is out (signals.go)
 	outerHeader http.Header // an outer handler's headers, kept for that 500
@@ -116,6 +116,7 @@ func (req *Request) runDone() {
 	for i := len(req.x().done) - 1; i >= 0; i-- {
 		req.x().done[i]()
 	}
+	req.x().done = nil
 }
 
 // HTTPRequest returns the *http.Request, with MatchInfo as its path values
@@ -159,8 +160,16 @@ func (req *Request) Version() HttpVersion {
 // Host returns the Host header.
 func (req *Request) Host() string { return req.r.Host }
 
-// RawPath returns the path as sent, percent-encoded.
-func (req *Request) RawPath() string { return req.r.URL.EscapedPath() }
+// RawPath returns the request target as sent: the percent-encoded path
+// with its query (aiohttp's raw_path, which PathQS equals for requests in
+// origin form). For the path alone, percent-encoded, use
+// HTTPRequest().URL.EscapedPath().
+func (req *Request) RawPath() string {
+	if req.r.RequestURI != "" {
+		return req.r.RequestURI
+	}
+	return req.r.URL.RequestURI()
+}
 
 // PathQS returns the raw path and query (aiohttp's path_qs).
 func (req *Request) PathQS() string { return req.r.URL.RequestURI() }
@@ -266,38 +275,27 @@ func (req *Request) Get(key string) any {
 	return req.x().values[key]
 }
 
-// Read reads the whole body, at most App.ClientMaxSize bytes, and caches it:
-// later calls return the same bytes. A larger body gives a 413
-// *HTTPException, a broken one a 400.
+// Read reads the whole body, decoded (see WithAutoDecompress), at most
+// App.ClientMaxSize bytes, and caches it: later calls return the same
+// bytes. A larger body gives a 413 *HTTPException, a broken one a 400, one
+// that stops arriving a 408 (see WithBodyIdleTimeout).
 func (req *Request) Read() ([]byte, error) {
-	if req.x().bodyRead {
-		return req.x().body, req.x().bodyErr
+	bx := req.bx()
+	if bx.bodyRead {
+		return bx.body, bx.bodyErr
 	}
-	req.x().bodyRead = true
-	req.x().body, req.x().bodyErr = readLimited(req)
-	return req.x().body, req.x().bodyErr
+	bx.bodyRead = true
+	bx.body, bx.bodyErr = readLimited(req, nil)
+	return bx.body, bx.bodyErr
 }
 
-// bodyReader returns the body limited to the app's ClientMaxSize; reading
-// past the limit fails with an error that tooLarge recognises.
-func (req *Request) bodyReader() (io.Reader, error) {
-	req.x().continueSent = true // net/http sends 100 Continue on the first read
-	limit := req.App.ClientMaxSize()
-	if limit >= 0 && req.r.ContentLength > limit {
-		return nil, tooLarge(limit, req.r.ContentLength)
-	}
-	if limit < 0 {
-		return req.r.Body, nil
-	}
-	return http.MaxBytesReader(req.w, req.r.Body, limit), nil
-}
-
-func readLimited(req *Request) ([]byte, error) {
+// readLimited reads the limited body into memory; each sees every chunk.
+func readLimited(req *Request, each func([]byte) error) ([]byte, error) {
 	rd, err := req.bodyReader()
 	if err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(rd)
+	b, err := readBody(rd, req.knownSize(), each)
 	if err != nil {
 		return nil, bodyError(req, err)
 	}
@@ -306,25 +304,11 @@ func readLimited(req *Request) ([]byte, error) {
 
 // bodyError maps a body read error to the HTTPException to answer.
 func bodyError(req *Request, err error) error {
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return tooLarge(mb.Limit, -1)
-	}
 	var exc *HTTPException
 	if errors.As(err, &exc) {
 		return err
 	}
 	return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: cannot read request body")), err)
-}
-
-func tooLarge(limit, actual int64) *HTTPException {
-	msg := fmt.Sprintf("Maximum request body size %d exceeded, actual body size ", limit)
-	if actual >= 0 {
-		msg += strconv.FormatInt(actual, 10)
-	} else {
-		msg += "larger"
-	}
-	return HTTPRequestEntityTooLarge(WithText(msg))
 }
 
 // Text reads the body as a string. The body must be UTF-8 (or the charset

@@ -194,8 +194,8 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 		errs = append(errs, err)
 	}
 
-	// LAST: remove every temporary file aioweb created, drain timeout or not
-	// (issue 11 item 4, helper "body": app.removeUploads() goes here).
+	// LAST: remove every temporary file aioweb created, drain timeout or not.
+	app.removeUploads()
 
 	return errors.Join(errs...)
 }

@@ -1,12 +1,15 @@
 // upload.go owns request forms: Post parses urlencoded and multipart forms
-// into a Form of strings and *FileField values, spilling large files to
-// temporary files that are removed when the request ends; Multipart streams
-// a multipart body for uploads larger than memory.
+// into a Form of strings and *FileField values (bounded in fields and
+// parts), spilling large files into one temporary file per request that is
+// removed when the request ends, and by RunApp's end at the latest (the
+// application's registry of live upload files); Multipart streams a
+// multipart body for uploads larger than memory.
 
 package aioweb
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +19,7 @@ import (
 	"net/textproto"
 	"os"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -118,6 +122,30 @@ func (f *Form) Files(key string) []*FileField {
 	return out
 }
 
+// DefaultMaxFormFields is how many fields and parts one form may hold by
+// default (Go's own multipart.Reader.ReadForm stops at 1000 parts too).
+const DefaultMaxFormFields = 1000
+
+// WithMaxFormFields sets how many fields (urlencoded) or parts (multipart,
+// files included) Post accepts in one form; one more is a 413 that names
+// the limit, and the rest of the body is not read. 0 keeps
+// DefaultMaxFormFields; a negative value removes the limit.
+func WithMaxFormFields(n int) AppOption { return func(a *Application) { a.body.maxFields = n } }
+
+// MaxFormFields returns the limit on fields and parts per form (negative:
+// none).
+func (a *Application) MaxFormFields() int {
+	if a.body.maxFields == 0 {
+		return DefaultMaxFormFields
+	}
+	return a.body.maxFields
+}
+
+func tooManyFields(limit int) *HTTPException {
+	return HTTPRequestEntityTooLarge(WithText(fmt.Sprintf(
+		"413: Request Entity Too Large: more than %d fields and parts in the form (the limit set by WithMaxFormFields)", limit)))
+}
+
 // ErrBodyConsumed is returned by Read after Post parsed a multipart body,
 // which it streams rather than keeps.
 var ErrBodyConsumed = errors.New("aioweb: the request body was consumed by Post")
@@ -126,17 +154,27 @@ var ErrBodyConsumed = errors.New("aioweb: the request body was consumed by Post"
 // later calls return the same Form. Only POST, PUT, PATCH and DELETE bodies
 // of type application/x-www-form-urlencoded or multipart/form-data are
 // parsed; other requests give an empty Form. The body is limited by the
-// application's ClientMaxSize (413 beyond); a malformed body is a 400 that
-// says what is wrong.
+// application's ClientMaxSize and the form by MaxFormFields (413 beyond
+// either); a malformed body is a 400 that says what is wrong. Multipart
+// parts sent with Content-Transfer-Encoding base64 or quoted-printable are
+// decoded.
+//
+// Memory: an urlencoded body is kept (Read returns it afterwards) and its
+// values copied out of it, so a form costs at most twice its body plus a
+// bounded overhead per field; a multipart body is streamed, its files kept
+// in memory up to FormMemory and the rest written to one temporary file
+// per request, so a request holds at most one upload file descriptor
+// whatever the number of parts.
 func (req *Request) Post() (*Form, error) {
-	if req.x().form != nil || req.x().formErr != nil {
-		return req.x().form, req.x().formErr
+	bx := req.bx()
+	if bx.form != nil || bx.formErr != nil {
+		return bx.form, bx.formErr
 	}
-	req.x().form, req.x().formErr = req.parseForm()
-	if req.x().formErr != nil {
-		req.x().form = nil
+	bx.form, bx.formErr = req.parseForm()
+	if bx.formErr != nil {
+		bx.form = nil
 	}
-	return req.x().form, req.x().formErr
+	return bx.form, bx.formErr
 }
 
 func (req *Request) parseForm() (*Form, error) {
@@ -159,11 +197,33 @@ func (req *Request) parseForm() (*Form, error) {
 	return form, nil
 }
 
-func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
-	body, err := req.Read()
-	if err != nil {
-		return nil, err
+// fieldCounter counts the non-empty '&'-separated fields of an urlencoded
+// body chunk by chunk.
+type fieldCounter struct {
+	n       int
+	inField bool
+}
+
+func (c *fieldCounter) feed(b []byte) {
+	for len(b) > 0 {
+		if b[0] == '&' {
+			c.inField = false
+			b = b[1:]
+			continue
+		}
+		if !c.inField {
+			c.n++
+			c.inField = true
+		}
+		i := bytes.IndexByte(b, '&')
+		if i < 0 {
+			return
+		}
+		b = b[i:]
 	}
+}
+
+func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	latin1 := false
 	switch strings.ToLower(charset) {
 	case "", "utf-8", "utf8", "us-ascii", "ascii":
@@ -172,12 +232,38 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	default:
 		return nil, HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: charset %q is not supported", charset)))
 	}
-	for _, kv := range strings.Split(string(body), "&") {
-		if kv == "" {
+	limit := req.App.MaxFormFields()
+	bx := req.bx()
+	if !bx.bodyRead {
+		// Count fields as the body arrives: past the limit, stop reading.
+		var c fieldCounter
+		bx.bodyRead = true
+		bx.body, bx.bodyErr = readLimited(req, func(chunk []byte) error {
+			if c.feed(chunk); limit >= 0 && c.n > limit {
+				return tooManyFields(limit)
+			}
+			return nil
+		})
+	}
+	if bx.bodyErr != nil {
+		return nil, bx.bodyErr
+	}
+	body, n := bx.body, 0
+	for len(body) > 0 {
+		var kv []byte
+		if i := bytes.IndexByte(body, '&'); i >= 0 {
+			kv, body = body[:i], body[i+1:]
+		} else {
+			kv, body = body, nil
+		}
+		if len(kv) == 0 {
 			continue
 		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, v = unquotePlus(k), unquotePlus(v)
+		if n++; limit >= 0 && n > limit {
+			return nil, tooManyFields(limit)
+		}
+		kb, vb, _ := bytes.Cut(kv, []byte("="))
+		k, v := unquotePlusBytes(kb), unquotePlusBytes(vb)
 		if latin1 {
 			k, v = fromLatin1(k), fromLatin1(v)
 		} else if !utf8.ValidString(k) || !utf8.ValidString(v) {
@@ -186,6 +272,54 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 		form.Add(k, v)
 	}
 	return form, nil
+}
+
+// unquotePlusBytes is unquotePlus on bytes, allocating only the result.
+func unquotePlusBytes(b []byte) string {
+	escaped := false
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '+':
+			escaped = true
+		case '%':
+			if i+2 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) {
+				// Invalid escape: as url.QueryUnescape fails, only '+' is decoded.
+				return strings.ReplaceAll(string(b), "+", " ")
+			}
+			escaped = true
+		}
+	}
+	if !escaped {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '+':
+			sb.WriteByte(' ')
+		case '%':
+			sb.WriteByte(unhex(b[i+1])<<4 | unhex(b[i+2]))
+			i += 2
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 func fromLatin1(s string) string {
@@ -211,39 +345,81 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.x().bodyRead, req.x().bodyErr = true, ErrBodyConsumed
-	req.x().continueSent = true
+	bx := req.bx()
+	bx.bodyRead, bx.bodyErr = true, ErrBodyConsumed
 	mr := multipart.NewReader(body, boundary)
-	budget := req.App.FormMemory()
+	st := &formState{budget: req.App.FormMemory(), scratch: make([]byte, 32<<10)}
+	limit, count := req.App.MaxFormFields(), 0
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return form, nil
 		}
 		if err != nil {
-			return nil, multipartError(req, err)
+			return nil, multipartError(err)
+		}
+		if count++; limit >= 0 && count > limit {
+			return nil, tooManyFields(limit)
 		}
 		name := part.FormName()
 		if name == "" {
 			return nil, badForm("multipart part without a form-data name in Content-Disposition %q", part.Header.Get("Content-Disposition"))
 		}
+		content, err := partContent(part)
+		if err != nil {
+			return nil, err
+		}
 		if part.FileName() == "" && !hasFilenameParam(part.Header) {
-			var b bytes.Buffer
-			if _, err := io.Copy(&b, part); err != nil {
-				return nil, multipartError(req, err)
+			v, err := st.readString(content)
+			if err != nil {
+				return nil, multipartError(err)
 			}
-			if !utf8.Valid(b.Bytes()) {
+			if !utf8.ValidString(v) {
 				return nil, badForm("form field %q is not valid UTF-8", name)
 			}
-			form.Add(name, b.String())
+			form.Add(name, v)
 			continue
 		}
-		ff, err := req.storeFile(part, &budget)
+		ff, err := req.storeFile(part, content, st)
 		if err != nil {
 			return nil, err
 		}
 		ff.Name = name
 		form.Add(name, ff)
+	}
+}
+
+// partContent returns the part's content with its Content-Transfer-Encoding
+// undone (multipart.Reader already decodes quoted-printable).
+func partContent(part *multipart.Part) (io.Reader, error) {
+	switch cte := strings.ToLower(strings.TrimSpace(part.Header.Get("Content-Transfer-Encoding"))); cte {
+	case "", "7bit", "8bit", "binary":
+		return part, nil
+	case "base64":
+		return base64.NewDecoder(base64.StdEncoding, part), nil
+	default:
+		return nil, badForm("part %q: unsupported Content-Transfer-Encoding %q", part.FormName(), cte)
+	}
+}
+
+// formState is what parsing one multipart form shares across parts.
+type formState struct {
+	budget  int64  // bytes of files still allowed in memory
+	scratch []byte // the copy buffer, one per form
+}
+
+// readString reads a field's value, allocating about its size.
+func (st *formState) readString(r io.Reader) (string, error) {
+	var sb strings.Builder
+	for {
+		n, err := r.Read(st.scratch)
+		sb.Write(st.scratch[:n])
+		if err == io.EOF {
+			return sb.String(), nil
+		}
+		if err != nil {
+			return "", err
+		}
 	}
 }
 
@@ -254,10 +430,14 @@ func hasFilenameParam(h textproto.MIMEHeader) bool {
 	return err == nil && ok
 }
 
-func multipartError(req *Request, err error) error {
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return bodyError(req, err)
+func multipartError(err error) error {
+	var exc *HTTPException
+	if errors.As(err, &exc) {
+		return err
+	}
+	var b64 base64.CorruptInputError
+	if errors.As(err, &b64) {
+		return fmt.Errorf("%w: %w", badForm("invalid base64 in a multipart part: %v", err), err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: %w", badForm("truncated multipart body"), err)
@@ -265,9 +445,9 @@ func multipartError(req *Request, err error) error {
 	return fmt.Errorf("%w: %w", badForm("malformed multipart body: %v", err), err)
 }
 
-// storeFile reads a file part into memory while the budget lasts, then into
-// a temporary file removed when the request ends.
-func (req *Request) storeFile(part *multipart.Part, budget *int64) (*FileField, error) {
+// storeFile reads a file part into memory while the budget lasts, then
+// appends it to the request's temporary file.
+func (req *Request) storeFile(part *multipart.Part, content io.Reader, st *formState) (*FileField, error) {
 	ff := &FileField{
 		Filename:    rawFilename(part),
 		ContentType: part.Header.Get("Content-Type"),
@@ -276,33 +456,46 @@ func (req *Request) storeFile(part *multipart.Part, budget *int64) (*FileField, 
 	if ff.ContentType == "" {
 		ff.ContentType = "application/octet-stream"
 	}
-	var mem bytes.Buffer
-	n, err := io.CopyN(&mem, part, max(*budget, 0)+1)
-	if err != nil && err != io.EOF {
-		return nil, multipartError(req, err)
+	var mem []byte
+	for int64(len(mem)) <= st.budget {
+		n, err := content.Read(st.scratch[:min(int64(len(st.scratch)), st.budget+1-int64(len(mem)))])
+		mem = append(mem, st.scratch[:n]...)
+		if err == io.EOF {
+			st.budget -= int64(len(mem))
+			ff.Size = int64(len(mem))
+			ff.File = memFile{bytes.NewReader(mem)}
+			return ff, nil
+		}
+		if err != nil {
+			return nil, multipartError(err)
+		}
 	}
-	if n <= *budget {
-		*budget -= n
-		ff.Size = n
-		ff.File = memFile{bytes.NewReader(mem.Bytes())}
-		return ff, nil
-	}
-	f, err := os.CreateTemp(req.App.uploadDir, "aioweb-upload-*")
+	sp, err := req.spool()
 	if err != nil {
-		return nil, fmt.Errorf("aioweb: storing upload: %w", err)
-	}
-	req.x().done = append(req.x().done, func() {
-		f.Close()
-		os.Remove(f.Name())
-	})
-	size, err := io.Copy(f, io.MultiReader(&mem, part))
-	if err != nil {
-		return nil, multipartError(req, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	ff.Size, ff.File = size, f
+	start := sp.size
+	if _, err := sp.f.Write(mem); err != nil {
+		return nil, fmt.Errorf("aioweb: storing upload: %w", err)
+	}
+	sp.size += int64(len(mem))
+	for {
+		n, err := content.Read(st.scratch)
+		if n > 0 {
+			if _, werr := sp.f.Write(st.scratch[:n]); werr != nil {
+				return nil, fmt.Errorf("aioweb: storing upload: %w", werr)
+			}
+			sp.size += int64(n)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, multipartError(err)
+		}
+	}
+	ff.Size = sp.size - start
+	ff.File = spoolFile{io.NewSectionReader(sp.f, start, ff.Size)}
 	return ff, nil
 }
 
@@ -321,10 +514,108 @@ type memFile struct{ *bytes.Reader }
 // Close does nothing: the content is in memory.
 func (memFile) Close() error { return nil }
 
+// spoolFile is one upload's section of the request's temporary file.
+type spoolFile struct{ *io.SectionReader }
+
+// Close does nothing: the temporary file is closed and removed when the
+// request ends.
+func (spoolFile) Close() error { return nil }
+
+// uploadSpool is a request's one temporary file: every spilled upload of
+// the request is a section of it, so a request holds one descriptor however
+// many parts it sends.
+type uploadSpool struct {
+	f    *os.File
+	size int64
+}
+
+// spool returns the request's temporary file, creating it on first use.
+func (req *Request) spool() (*uploadSpool, error) {
+	bx := req.bx()
+	if bx.more.spool != nil {
+		return bx.more.spool, nil
+	}
+	f, err := req.App.createUpload()
+	if err != nil {
+		return nil, err
+	}
+	bx.more.spool = &uploadSpool{f: f}
+	app := req.App
+	bx.done = append(bx.done, func() { app.releaseUpload(f) })
+	return bx.more.spool, nil
+}
+
+// uploadRegistry is the application's list of live temporary files, so that
+// shutdown can remove every one whatever its request is doing.
+type uploadRegistry struct {
+	mu    sync.Mutex
+	files map[*os.File]string // the name while it is still on disk, else ""
+	swept bool                // removeUploads ran: no new files
+}
+
+// createUpload creates a temporary upload file and registers it. Where the
+// system allows it (not Windows), the file is unlinked at once: it lives
+// only as an open descriptor, and nothing is left on disk whatever happens
+// to the process.
+func (a *Application) createUpload() (*os.File, error) {
+	u := &a.uploads
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.swept {
+		return nil, HTTPServiceUnavailable(WithText("503: Service Unavailable: the server is shutting down"))
+	}
+	f, err := os.CreateTemp(a.uploadDir, "aioweb-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("aioweb: storing upload: %w", err)
+	}
+	name := f.Name()
+	if os.Remove(name) == nil {
+		name = ""
+	}
+	if u.files == nil {
+		u.files = map[*os.File]string{}
+	}
+	u.files[f] = name
+	return f, nil
+}
+
+// releaseUpload closes and removes f, once.
+func (a *Application) releaseUpload(f *os.File) {
+	u := &a.uploads
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if name, ok := u.files[f]; ok {
+		delete(u.files, f)
+		f.Close()
+		if name != "" {
+			os.Remove(name)
+		}
+	}
+}
+
+// removeUploads closes and removes every temporary upload file the
+// application holds, whatever its request is doing, and refuses new ones
+// (503): RunApp calls it last, so none outlives it.
+func (a *Application) removeUploads() {
+	u := &a.uploads
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.swept = true
+	for f, name := range u.files {
+		f.Close()
+		if name != "" {
+			os.Remove(name)
+		}
+	}
+	clear(u.files)
+}
+
 // Multipart returns a streaming reader over a multipart body (aiohttp 3's
 // multipart()), for uploads larger than memory: read each part as it comes.
-// Unlike Read and Post it is not limited by ClientMaxSize; limit what you
-// read yourself (io.LimitReader) if you need to.
+// Unlike Read and Post it is not limited by ClientMaxSize or MaxFormFields;
+// limit what you read yourself (io.LimitReader) if you need to. The body is
+// decoded (WithAutoDecompress) and the idle timeout applies: a read error
+// that is an *HTTPException (408) can be returned as it is.
 func (req *Request) Multipart() (*multipart.Reader, error) {
 	ct, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(ct, "multipart/") {
@@ -333,10 +624,14 @@ func (req *Request) Multipart() (*multipart.Reader, error) {
 	if params["boundary"] == "" {
 		return nil, badForm("multipart body without a boundary")
 	}
-	if req.x().bodyRead {
+	bx := req.bx()
+	if bx.bodyRead {
 		return nil, ErrBodyConsumed
 	}
-	req.x().bodyRead, req.x().bodyErr = true, ErrBodyConsumed
-	req.x().continueSent = true
-	return multipart.NewReader(req.r.Body, params["boundary"]), nil
+	bx.bodyRead, bx.bodyErr = true, ErrBodyConsumed
+	rd, err := req.openBody(false)
+	if err != nil {
+		return nil, err
+	}
+	return multipart.NewReader(rd, params["boundary"]), nil
 }
