@@ -176,13 +176,15 @@ func (r *idleReader) Read(p []byte) (int, error) {
 	if err == nil {
 		return n, nil
 	}
-	if r.d > 0 {
-		r.rc.SetReadDeadline(time.Time{})
-	}
 	if err == io.EOF {
+		if r.d > 0 {
+			r.rc.SetReadDeadline(time.Time{})
+		}
 		r.req.bx().more.bodyEOF = true
 		return n, err
 	}
+	// Any other error keeps the deadline: net/http may still discard the
+	// rest of the body before answering, and must not wait forever.
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		text := "408: Request Timeout: the request body took too long" // the server's ReadTimeout
 		if r.d > 0 {

@@ -154,10 +154,15 @@ Header, Size), in arrival order:
 	content, err := io.ReadAll(mp3.File)
 
 Bodies are limited by WithClientMaxSize (1 MiB by default, aiohttp's
-client_max_size). Files beyond the form-memory budget (WithFormMemory, 1 MiB)
-go to temporary files in WithUploadDir, always removed when the request
-ends. For uploads larger than memory, Multipart streams the parts with
-constant memory.
+client_max_size), counted after gzip or deflate Content-Encoding is decoded
+(WithAutoDecompress), and forms by WithMaxFormFields (1000 fields or parts).
+A body that sends nothing for WithBodyIdleTimeout (60 s) ends with 408.
+Files beyond the form-memory budget (WithFormMemory, 1 MiB) go to one
+temporary file per request in WithUploadDir, always removed when the
+request ends and when RunApp returns. Parts sent with
+Content-Transfer-Encoding base64 or quoted-printable are decoded. For
+uploads larger than memory, Multipart streams the parts with constant
+memory.
 
 # WebSockets
 

@@ -1,17 +1,27 @@
 // hostile_test.go sends malformed and hostile requests over raw connections
 // to a server configured as RunApp configures it, and checks each gets the
 // right 4xx or a closed connection within the configured timeouts, and that
-// the server then serves the next request.
+// the server then serves the next request; and the resource attacks on the
+// request body (form amplification, many-part uploads stalled, bodies that
+// stop arriving, shutdown during a spilled upload), each asserting its
+// figure: memory as a multiple of the body, fds held, temporary files left.
 
 package aioweb
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -159,5 +169,411 @@ func TestResponseSplittingRejected(t *testing.T) {
 		if kind != "setheader" && kind != "cookie" && kind != "stream" && got.Status != 500 {
 			t.Errorf("%s: status %d, want 500", kind, got.Status)
 		}
+	}
+}
+
+// --- Resource attacks on the request body (issue 11: memory, fds, time,
+// temporary files). Each asserts its figure and logs it.
+
+// fdCount counts the process's open file descriptors, or skips the test
+// where /proc is missing.
+func fdCount(t testing.TB) int {
+	t.Helper()
+	n := openFDs()
+	if n < 0 {
+		t.Skip("no /proc/self/fd on this system")
+	}
+	return n
+}
+
+// uploadFDs returns how many of process pid's descriptors are files in dir
+// (unlinked or not) and their total size.
+func uploadFDs(pid int, dir string) (n int, size int64) {
+	fdDir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, _ := os.ReadDir(fdDir)
+	for _, e := range ents {
+		target, err := os.Readlink(fdDir + "/" + e.Name())
+		if err != nil || !strings.HasPrefix(target, dir+"/") {
+			continue
+		}
+		n++
+		if fi, err := os.Stat(fdDir + "/" + e.Name()); err == nil {
+			size += fi.Size()
+		}
+	}
+	return n, size
+}
+
+// filesIn counts the entries of dir.
+func filesIn(t testing.TB, dir string) int {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// manyPartBody is one 1 MiB file part then parts one-byte file parts, with
+// the closing "--\r\n" as tail, so that sending all but the tail stalls
+// the upload with every part delivered.
+func manyPartBody(parts int) (ctype string, head, tail []byte) {
+	const b = "xXbOuNdArYx"
+	var buf bytes.Buffer
+	buf.WriteString("--" + b + "\r\nContent-Disposition: form-data; name=\"big\"; filename=\"big.bin\"\r\n\r\n")
+	buf.Write(bytes.Repeat([]byte("B"), 1<<20))
+	for i := 0; i < parts; i++ {
+		buf.WriteString("\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f\"\r\n\r\nx")
+	}
+	buf.WriteString("\r\n--" + b)
+	return "multipart/form-data; boundary=" + b, buf.Bytes(), []byte("--\r\n")
+}
+
+// manyPartApp answers how many files Post got and their total size.
+func manyPartApp(dir string, opts ...AppOption) *Application {
+	app := NewApplication(append([]AppOption{WithUploadDir(dir), WithClientMaxSize(16 << 20),
+		WithMaxFormFields(20000), WithFormMemory(-1)}, opts...)...)
+	app.Router.AddRoute("POST", "/up", func(req *Request) (Resp, error) {
+		f, err := req.Post()
+		if err != nil {
+			return nil, err
+		}
+		var n, size int64
+		for _, k := range []string{"big", "f"} {
+			for _, ff := range f.Files(k) {
+				b, err := io.ReadAll(ff.File)
+				if err != nil || int64(len(b)) != ff.Size {
+					return nil, fmt.Errorf("file %d: %d bytes, %v", n, len(b), err)
+				}
+				n, size = n+1, size+ff.Size
+			}
+		}
+		return &Response{Text: fmt.Sprintf("%d files, %d bytes", n, size)}, nil
+	})
+	return app
+}
+
+// startStalledUpload sends head and waits until the server has stored
+// every part (its upload files in dir reach want bytes).
+func startStalledUpload(t *testing.T, addr, ctype string, head []byte, tailLen int, dir string, want int64) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", ctype, len(head)+tailLen)
+	if _, err := c.Write(head); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, size := uploadFDs(os.Getpid(), dir); size == want {
+			return c
+		}
+		if time.Now().After(deadline) {
+			n, size := uploadFDs(os.Getpid(), dir)
+			t.Fatalf("the server never stored the upload: %d files, %d of %d bytes", n, size, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestHostileManyPartUploadStalled: 1 MiB of file data, then 10,000
+// one-byte files, then the client stalls. The request must hold a small
+// constant of descriptors and leave no temporary file anywhere.
+func TestHostileManyPartUploadStalled(t *testing.T) {
+	dir := t.TempDir()
+	addr := serve(t, manyPartApp(dir, WithBodyIdleTimeout(0)))
+	base := fdCount(t)
+	ctype, head, tail := manyPartBody(10000)
+	c := startStalledUpload(t, addr, ctype, head, len(tail), dir, 1<<20+10000)
+	held := fdCount(t) - base // the client's and the server's connection, the upload file
+	uploadN, _ := uploadFDs(os.Getpid(), dir)
+	onDisk := filesIn(t, dir)
+	t.Logf("10,000-part upload stalled: %d fds held (both ends of the connection included), %d upload fds, %d temporary files in the upload dir", held, uploadN, onDisk)
+	if held > 4 || uploadN != 1 {
+		t.Errorf("fds held while stalled: %d (%d upload files), want <= 4 (1)", held, uploadN)
+	}
+	if onDisk != 0 {
+		t.Errorf("temporary files in the upload dir while stalled: %d, want 0", onDisk)
+	}
+	c.Write(tail)
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if want := fmt.Sprintf("10001 files, %d bytes", 1<<20+10000); resp.StatusCode != 200 || string(b) != want {
+		t.Errorf("upload: %d %q, want %q", resp.StatusCode, b, want)
+	}
+	c.Close()
+	if n := settle(0, func() int { n, _ := uploadFDs(os.Getpid(), dir); return n + filesIn(t, dir) }); n != 0 {
+		t.Errorf("after the request: %d upload files or fds left", n)
+	}
+}
+
+// allocDuring returns the bytes allocated while f runs (TotalAlloc).
+func allocDuring(f func()) uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	before := m.TotalAlloc
+	f()
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc - before
+}
+
+// TestHostileFormAmplification: Post allocates at most twice the body plus
+// a bounded cost per field or part (1.5 KiB; the field limit bounds their
+// number) plus 256 KiB, for urlencoded and multipart bodies alike, and a
+// form over the field limit is a 413 naming it.
+func TestHostileFormAmplification(t *testing.T) {
+	dir := t.TempDir()
+	app := NewApplication(WithClientMaxSize(4<<20), WithUploadDir(dir))
+	app.Router.AddRoute("POST", "/form", func(req *Request) (Resp, error) {
+		f, err := req.Post()
+		if err != nil {
+			return nil, err
+		}
+		return &Response{Text: fmt.Sprint(f.Len())}, nil
+	})
+	url := serveURL(t, app) + "/form"
+	var fields strings.Builder
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&fields, "k%d=%s&", i, strings.Repeat("v", 1000))
+	}
+	var small []part
+	for i := 0; i < 1000; i++ {
+		small = append(small, part{name: "f", data: []byte("x")})
+	}
+	mpOK, mpOKBody := multipartBody(t, small...)
+	mpMany, mpManyBody := multipartBody(t, append(append(small, small...), small...)...)
+	tooMany := "413: Request Entity Too Large: more than 1000 fields and parts in the form (the limit set by WithMaxFormFields)"
+	for _, c := range []struct {
+		name, ctype string
+		body        []byte
+		fields      uint64 // fields or parts parsed
+		status      int
+		want        string
+	}{
+		{"urlencoded a&a&a… (1 MiB)", "application/x-www-form-urlencoded", bytes.Repeat([]byte("a&"), 1<<19), 0, 413, tooMany},
+		{"urlencoded 1000 fields of 1 KB", "application/x-www-form-urlencoded", []byte(fields.String()), 1000, 200, "1000"},
+		{"multipart 3000 parts", mpMany, mpManyBody, 1001, 413, tooMany},
+		{"multipart 1000 parts", mpOK, mpOKBody, 1000, 200, "1000"},
+	} {
+		perField := uint64(1536)
+		if raceEnabled {
+			perField = 4096 // the race detector drops sync.Pool items: more allocation
+		}
+		constant := 256<<10 + perField*c.fields
+		var status int
+		var got string
+		alloc := min(allocDuring(func() { status, got = send(t, url, "POST", c.ctype, c.body) }),
+			allocDuring(func() { send(t, url, "POST", c.ctype, c.body) }))
+		n := uint64(len(c.body))
+		t.Logf("%s: %d bytes, %d allocated: %.2f× the body; %.0f bytes per field beyond 2× the body", c.name, n, alloc,
+			float64(alloc)/float64(n), float64(max(alloc, 2*n)-2*n)/float64(max(c.fields, 1)))
+		if status != c.status || got != c.want {
+			t.Errorf("%s: %d %q, want %d %q", c.name, status, got, c.status, c.want)
+		}
+		if alloc > 2*n+constant {
+			t.Errorf("%s: %d bytes allocated for a %d-byte body, want <= 2× + %d", c.name, alloc, n, constant)
+		}
+	}
+	dirEmpty(t, dir)
+}
+
+// TestHostileCancelDuringSpilledUpload: RunApp stops (its context ends)
+// while a stalled 10,000-part upload holds spilled parts; the drain times
+// out. No temporary file and no upload descriptor outlives RunApp.
+func TestHostileCancelDuringSpilledUpload(t *testing.T) {
+	dir := t.TempDir()
+	app := manyPartApp(dir, WithBodyIdleTimeout(0))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- RunApp(app, "", WithListener(ln), WithContext(ctx), WithOutput(nil), WithShutdownTimeout(200*time.Millisecond))
+	}()
+	ctype, head, tail := manyPartBody(10000)
+	startStalledUpload(t, ln.Addr().String(), ctype, head, len(tail), dir, 1<<20+10000)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("RunApp did not return")
+	}
+	fds, _ := uploadFDs(os.Getpid(), dir)
+	left := filesIn(t, dir)
+	t.Logf("cancel during a stalled spilled upload: %d temporary files left, %d upload fds open when RunApp returned", left, fds)
+	if left != 0 || fds != 0 {
+		t.Errorf("when RunApp returned: %d temporary files, %d upload fds; want 0, 0", left, fds)
+	}
+}
+
+// TestHostileSIGTERMDuringSpilledUpload is the same attack with a real
+// SIGTERM, against the test binary re-executed as a RunApp server.
+func TestHostileSIGTERMDuringSpilledUpload(t *testing.T) {
+	if dir := os.Getenv("AIOWEB_SIGTERM_CHILD"); dir != "" {
+		app := manyPartApp(dir, WithBodyIdleTimeout(0))
+		if err := RunApp(app, "127.0.0.1:0", WithShutdownTimeout(200*time.Millisecond)); err != nil {
+			fmt.Println("RunApp:", err)
+		}
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc and SIGTERM")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHostileSIGTERMDuringSpilledUpload$")
+	cmd.Env = append(os.Environ(), "AIOWEB_SIGTERM_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	br := bufio.NewReader(out)
+	line, err := br.ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "serving on ")
+	if err != nil || !ok {
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	ctype, head, tail := manyPartBody(10000)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", ctype, len(head)+len(tail))
+	c.Write(head)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, size := uploadFDs(cmd.Process.Pid, dir); size == 1<<20+10000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child never stored the upload")
+		}
+	}
+	held, _ := uploadFDs(cmd.Process.Pid, dir)
+	cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { io.Copy(io.Discard, br); waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("child: %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the child did not exit after SIGTERM")
+	}
+	left := filesIn(t, dir)
+	t.Logf("SIGTERM during a stalled spilled upload: the child held %d upload fd(s); %d temporary files left after exit", held, left)
+	if left != 0 {
+		t.Errorf("%d temporary files left after SIGTERM", left)
+	}
+}
+
+// TestHostileBodyIdleTimeout: a body that stops arriving ends with 408 and
+// frees its upload; a body that trickles slowly but steadily succeeds.
+func TestHostileBodyIdleTimeout(t *testing.T) {
+	dir := t.TempDir()
+	const idle = time.Second
+	app := manyPartApp(dir, WithBodyIdleTimeout(idle))
+	app.Router.AddRoute("POST", "/echo", func(req *Request) (Resp, error) {
+		b, err := req.Read()
+		return &Response{Body: b}, err
+	})
+	app.Router.AddRoute("POST", "/stream", func(req *Request) (Resp, error) {
+		mr, err := req.Multipart()
+		if err != nil {
+			return nil, err
+		}
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				return &Response{Text: "done"}, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			if _, err := io.Copy(io.Discard, p); err != nil {
+				return nil, err
+			}
+		}
+	})
+	addr := serve(t, app)
+	base := fdCount(t)
+	goroutines := runtime.NumGoroutine()
+
+	// A multipart upload that stalls after spilling 1 MiB.
+	ctype, head, tail := manyPartBody(10)
+	c := startStalledUpload(t, addr, ctype, head, len(tail), dir, 1<<20+10)
+	t0 := time.Now()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	took := time.Since(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	t.Logf("stalled upload: %d %q after %v (idle timeout %v)", resp.StatusCode, b, took.Round(time.Millisecond), idle)
+	if resp.StatusCode != 408 || string(b) != "408: Request Timeout: no request body data for 1s" || took < idle*8/10 {
+		t.Errorf("stalled upload: %d %q after %v", resp.StatusCode, b, took)
+	}
+	c.Close()
+	if n := settle(0, func() int { n, _ := uploadFDs(os.Getpid(), dir); return n + filesIn(t, dir) }); n != 0 {
+		t.Errorf("after the 408: %d upload files or fds left", n)
+	}
+
+	for _, c := range []struct {
+		name, target, ctype string
+		body                string
+		gap                 time.Duration
+		sent                int // bytes sent before stalling; all when len(body)
+		status              int
+		want                string
+	}{
+		{"Read stalled", "/echo", "text/plain", "0123456789", 0, 4, 408, "408: Request Timeout: no request body data for 1s"},
+		{"Multipart stalled", "/stream", ctype, string(head), 0, 4096, 408, "408: Request Timeout: no request body data for 1s"},
+		// 20 bytes 150 ms apart: 3 s in all, three times the idle timeout.
+		{"Read trickling", "/echo", "text/plain", "abcdefghijklmnopqrst", 150 * time.Millisecond, 20, 200, "abcdefghijklmnopqrst"},
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", c.target, c.ctype, len(c.body))
+		if c.gap > 0 {
+			for i := 0; i < c.sent; i++ {
+				time.Sleep(c.gap)
+				io.WriteString(conn, c.body[i:i+1])
+			}
+		} else {
+			io.WriteString(conn, c.body[:c.sent])
+		}
+		conn.SetDeadline(time.Now().Add(60 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != c.status || string(b) != c.want {
+			t.Errorf("%s: %d %q, want %d %q", c.name, resp.StatusCode, b, c.status, c.want)
+		}
+		conn.Close()
+	}
+	if n := settle(base, func() int { return fdCount(t) }); n > base {
+		t.Errorf("fds: %d before, %d after", base, n)
+	}
+	if n := settle(goroutines, runtime.NumGoroutine); n > goroutines {
+		t.Errorf("goroutines: %d before, %d after", goroutines, n)
 	}
 }

@@ -160,7 +160,7 @@ func (r *Response) Validate() error {
 		return errors.New("aioweb: Response: Body and Text are not allowed together")
 	}
 	if r.ContentType != "" && strings.Contains(strings.ToLower(r.ContentType), "charset") {
-		return errors.New("aioweb: Response: charset must not be in ContentType; use Charset")
+		return fmt.Errorf("aioweb: Response: ContentType %q has a charset parameter; set ContentType to the media type alone and put the charset in Response.Charset", r.ContentType)
 	}
 	if r.Reason != "" && strings.ContainsAny(r.Reason, "\r\n") {
 		return fmt.Errorf("aioweb: Response: reason %q contains CR or LF", r.Reason)

@@ -361,15 +361,17 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 		if count++; limit >= 0 && count > limit {
 			return nil, tooManyFields(limit)
 		}
-		name := part.FormName()
-		if name == "" {
+		disp, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+		name := params["name"]
+		if disp != "form-data" || name == "" {
 			return nil, badForm("multipart part without a form-data name in Content-Disposition %q", part.Header.Get("Content-Disposition"))
 		}
-		content, err := partContent(part)
+		content, err := partContent(part, name)
 		if err != nil {
 			return nil, err
 		}
-		if part.FileName() == "" && !hasFilenameParam(part.Header) {
+		filename, isFile := params["filename"] // filename="" is an empty file input
+		if !isFile {
 			v, err := st.readString(content)
 			if err != nil {
 				return nil, multipartError(err)
@@ -384,21 +386,21 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 		if err != nil {
 			return nil, err
 		}
-		ff.Name = name
+		ff.Name, ff.Filename = name, filename
 		form.Add(name, ff)
 	}
 }
 
 // partContent returns the part's content with its Content-Transfer-Encoding
 // undone (multipart.Reader already decodes quoted-printable).
-func partContent(part *multipart.Part) (io.Reader, error) {
+func partContent(part *multipart.Part, name string) (io.Reader, error) {
 	switch cte := strings.ToLower(strings.TrimSpace(part.Header.Get("Content-Transfer-Encoding"))); cte {
 	case "", "7bit", "8bit", "binary":
 		return part, nil
 	case "base64":
 		return base64.NewDecoder(base64.StdEncoding, part), nil
 	default:
-		return nil, badForm("part %q: unsupported Content-Transfer-Encoding %q", part.FormName(), cte)
+		return nil, badForm("part %q: unsupported Content-Transfer-Encoding %q", name, cte)
 	}
 }
 
@@ -423,13 +425,6 @@ func (st *formState) readString(r io.Reader) (string, error) {
 	}
 }
 
-// hasFilenameParam reports a filename="" parameter: an empty file input.
-func hasFilenameParam(h textproto.MIMEHeader) bool {
-	_, params, err := mime.ParseMediaType(h.Get("Content-Disposition"))
-	_, ok := params["filename"]
-	return err == nil && ok
-}
-
 func multipartError(err error) error {
 	var exc *HTTPException
 	if errors.As(err, &exc) {
@@ -449,7 +444,6 @@ func multipartError(err error) error {
 // appends it to the request's temporary file.
 func (req *Request) storeFile(part *multipart.Part, content io.Reader, st *formState) (*FileField, error) {
 	ff := &FileField{
-		Filename:    rawFilename(part),
 		ContentType: part.Header.Get("Content-Type"),
 		Header:      part.Header,
 	}
@@ -497,16 +491,6 @@ func (req *Request) storeFile(part *multipart.Part, content io.Reader, st *formS
 	ff.Size = sp.size - start
 	ff.File = spoolFile{io.NewSectionReader(sp.f, start, ff.Size)}
 	return ff, nil
-}
-
-// rawFilename returns the filename parameter as sent: multipart.Part's
-// FileName applies filepath.Base, which would hide what the client sent.
-func rawFilename(p *multipart.Part) string {
-	_, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-	if err != nil {
-		return p.FileName()
-	}
-	return params["filename"]
 }
 
 type memFile struct{ *bytes.Reader }

@@ -273,3 +273,37 @@ func TestTourStartupHookFails(t *testing.T) {
 		t.Error("the key was set by a failed startup")
 	}
 }
+
+// TestTourUploadPartTypes: whatever Content-Type the client gives its part,
+// /store_mp3 answers 200 (issue 11 item 15: a charset parameter made it a
+// 500), echoing a well-formed media type and its charset.
+func TestTourUploadPartTypes(t *testing.T) {
+	srv := httptest.NewServer(NewApp())
+	defer srv.Close()
+	for _, c := range []struct{ partType, want string }{
+		{"audio/mpeg", "audio/mpeg"},
+		{"audio/mpeg; charset=utf-8", "audio/mpeg; charset=utf-8"},
+		{"text/plain; charset=koi8-r", "text/plain; charset=koi8-r"},
+		{"audio/mpeg; charset", "application/octet-stream"},
+		{"not a type", "application/octet-stream"},
+		{";;;", "application/octet-stream"},
+	} {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreatePart(map[string][]string{
+			"Content-Disposition": {`form-data; name="mp3"; filename="a.mp3"`},
+			"Content-Type":        {c.partType},
+		})
+		fw.Write([]byte("ID3"))
+		mw.Close()
+		resp, err := http.Post(srv.URL+"/store_mp3", mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != "ID3" || resp.Header.Get("Content-Type") != c.want {
+			t.Errorf("part type %q: %d %q %q, want 200 %q", c.partType, resp.StatusCode, b, resp.Header.Get("Content-Type"), c.want)
+		}
+	}
+}

@@ -75,9 +75,16 @@ func storeMP3(req *aioweb.Request) (aioweb.Resp, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The part's Content-Type is client input: echo only a well-formed
+	// media type, its charset (if any) where Response wants it.
+	ctype, charset := "application/octet-stream", ""
+	if t, params, err := mime.ParseMediaType(mp3.ContentType); err == nil {
+		ctype, charset = t, params["charset"]
+	}
 	return &aioweb.Response{
 		Body:        content,
-		ContentType: mp3.ContentType,
+		ContentType: ctype,
+		Charset:     charset,
 		Headers: http.Header{
 			"Content-Disposition": {mime.FormatMediaType("attachment", map[string]string{"filename": filename})},
 		},
