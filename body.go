@@ -92,11 +92,14 @@ func (req *Request) CanReadBody() bool {
 
 // bx returns the state that a request shares with its clones: the body,
 // the form, the uploads and the end-of-request cleanups.
-func (req *Request) bx() *requestExt {
+func (req *Request) bx() *requestExt { return req.root().x() }
+
+// root returns the request this one was cloned from, or req.
+func (req *Request) root() *Request {
 	if req.ext != nil && req.ext.more.root != nil {
-		return req.ext.more.root.x()
+		return req.ext.more.root
 	}
-	return req.x()
+	return req
 }
 
 // bodyMore is the body state body.go and upload.go keep per request.
@@ -118,9 +121,9 @@ func (req *Request) openBody(limited bool) (io.Reader, error) {
 	bx := req.bx()
 	limit := req.App.ClientMaxSize()
 	enc := req.contentEncoding()
-	if limited && limit >= 0 && enc == "" && req.r.ContentLength > limit && req.expectPending() {
-		// The client waits for 100 Continue: refuse without inviting the body.
-		bx.continueSent = true
+	if limited && limit >= 0 && enc == "" && req.r.ContentLength > limit && req.root().expectPending() {
+		// The client waits for 100 Continue: refuse without inviting the
+		// body (the connection ends after the answer).
 		return nil, HTTPRequestEntityTooLarge(WithText(fmt.Sprintf(
 			"Maximum request body size %d exceeded, Content-Length %d", limit, req.r.ContentLength)))
 	}
@@ -387,11 +390,8 @@ type CloneOptions struct {
 // cannot have been read yet. The handler's result is sent as usual; the
 // clone's uploads and cleanups end with the original request.
 func (req *Request) Clone(o CloneOptions) (*Request, error) {
-	root := req
-	if req.ext != nil && req.ext.more.root != nil {
-		root = req.ext.more.root
-	}
-	if bx := req.bx(); bx.bodyRead || bx.more.bodyEOF {
+	root := req.root()
+	if bx := root.x(); bx.bodyRead || bx.more.bodyEOF {
 		return nil, errors.New("aioweb: cannot clone a request after reading its body")
 	}
 	r := req.r.Clone(req.r.Context())
