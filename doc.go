@@ -169,11 +169,16 @@ memory.
 A handler creates a WebSocketResponse, prepares it (the handshake), loops on
 Receive and returns it; see WebSocketResponse for the seed's echo handler.
 Messages carry aiohttp's MsgType names and values (MsgText, MsgBinary,
-MsgClose, MsgClosed, MsgError...). One goroutine may receive at a time and
-any number may send. Options mirror aiohttp's: WithProtocols, WithAutoping,
-WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize, WithCompress; cross-origin
-browsers are refused unless WithOriginPatterns allows them. On shutdown RunApp closes open
-WebSockets with 1001.
+MsgClose, MsgClosing, MsgClosed, MsgError...). One goroutine may receive at a
+time and any number may send. Options mirror aiohttp's: WithProtocols,
+WithAutoping, WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize, WithTimeout,
+WithCompress; cross-origin browsers are refused unless WithOriginPatterns
+allows them. Ping waits for the pong and Close for the peer's close, each at
+most WithTimeout; a close the peer does not answer in time ends the
+connection with 1006 and ErrCloseTimeout, as in aiohttp. A Receive pending
+while another goroutine closes returns MsgClosing, then MsgClosed. On
+shutdown open WebSockets, sub-applications' included, are closed with 1001.
+Every goroutine a WebSocketResponse starts ends with its connection.
 
 # More routing
 
