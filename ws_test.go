@@ -1117,3 +1117,57 @@ func TestWebSocketCloseStopsHeartbeat(t *testing.T) {
 		t.Errorf("got %q", s)
 	}
 }
+
+// Ping while another goroutine's Receive reads directly: that read handles
+// the pong, and reading moves to the reader goroutine once it returns, so
+// later Pings work too.
+func TestWebSocketPingDuringDirectReceive(t *testing.T) {
+	got := make(chan string, 1)
+	h := func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithTimeout(3 * time.Second))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		first := make(chan string, 1)
+		go func() { first <- ws.Receive(req.Context()).Str() }()
+		for !ws.receivingNow() {
+			time.Sleep(time.Millisecond)
+		}
+		err1 := ws.Ping()
+		ws.SendStr("pinged")
+		a := <-first
+		err2 := ws.Ping()
+		b := ws.Receive(req.Context()).Str()
+		got <- fmt.Sprint(err1, " ", a, " ", err2, " ", b)
+		return ws, nil
+	}
+	c := dial(t, wsServer(t, h), nil)
+	if _, m, err := c.Read(ctx5()); err != nil || string(m) != "pinged" { // answers the ping meanwhile
+		t.Fatalf("got %q %v", m, err)
+	}
+	c.Write(ctx5(), websocket.MessageText, []byte("a"))
+	go c.Read(context.Background()) // answers the second ping
+	c.Write(ctx5(), websocket.MessageText, []byte("b"))
+	if s := wait(t, got); s != "<nil> a <nil> b" {
+		t.Errorf("got %q", s)
+	}
+}
+
+// Origin patterns with a scheme match "scheme://host", as coder/websocket
+// v1.8.14+ does, and aioweb's own check agrees with it (403 with aioweb's
+// text, not coder/websocket's).
+func TestWebSocketOriginPatternWithScheme(t *testing.T) {
+	h, _ := seedHandler(WithOriginPatterns("http://*.example"))
+	url := wsServer(t, h)
+	c := dial(t, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://evil.example"}}})
+	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
+	if _, b, err := c.Read(ctx5()); err != nil || string(b) != "hi/answer" {
+		t.Errorf("allowed origin: %q %v", b, err)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(url, "ws://"), "/ws")
+	got := rawDo(t, addr, "GET", "/ws", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Origin: https://evil.example")
+	if got.Status != 403 || got.Body != "403: Forbidden: WebSocket origin not allowed" {
+		t.Errorf("other scheme: %d %q", got.Status, got.Body)
+	}
+}
