@@ -260,6 +260,16 @@ handler's own answer), merged over its headers just before the status line.
 A handler that writes the response itself through req.ResponseWriter()
 returns Sent (or nil, nil), and aioweb adds nothing to what it wrote.
 
+Application.OnResponsePrepare is aiohttp's on_response_prepare signal, the
+place to add security headers once: its hooks run just before any
+response's status line goes out (every kind above, plus aioweb's own 500),
+with the status on the wire (206 for a Range, 304, 101), the kind, and the
+request's outgoing header map to edit; the handler's value stays untouched.
+A sub-application's responses run the root's hooks, then each mounted
+application's down to the handling one, as aiohttp does. A failing hook
+gets a logged plain 500 (aiohttp 3.8 drops the connection instead), and
+aioweb's 414 signals too (aiohttp refuses a long target in its parser).
+
 # Deliberate differences from aiohttp
 
   - aiohttp speaks HTTP/1.x only; an Application behind a TLS http.Server

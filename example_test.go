@@ -644,3 +644,39 @@ func ExampleAccessLogger() {
 	// "GET /nope HTTP/1.1" 404 14 "-" text/plain; charset=utf-8
 	// aioweb: access log format "%a %x": unknown directive %x at offset 3
 }
+
+// OnResponsePrepare (aiohttp's on_response_prepare) adds security headers
+// once, to every response: handler responses, files, exceptions (a 404
+// from routing too), aioweb's own 500, the WebSocket 101. The hook sees the
+// status that goes out and edits the outgoing headers, never the value the
+// handler returned.
+func ExampleApplication_OnResponsePrepare() {
+	app := aioweb.NewApplication()
+	app.OnResponsePrepare(func(req *aioweb.Request, resp aioweb.PreparedResponse) error {
+		resp.Header.Set("X-Content-Type-Options", "nosniff")
+		resp.Header.Del("X-Internal") // never leaves the server
+		return nil
+	})
+	page := &aioweb.Response{Text: "hello", Headers: http.Header{"X-Internal": {"node-7"}}}
+	app.Router.AddGet("/", func(req *aioweb.Request) (aioweb.Resp, error) { return page, nil })
+	app.Router.AddGet("/boom", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return nil, errors.New("handler failed")
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	for _, p := range []string{"/", "/missing", "/boom"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+		fmt.Println(p, resp.StatusCode, resp.Header.Get("X-Content-Type-Options"), resp.Header.Get("X-Internal") == "")
+	}
+	fmt.Println(page.Headers.Get("X-Internal")) // the returned value is untouched
+	// Output:
+	// / 200 nosniff true
+	// /missing 404 nosniff true
+	// /boom 500 nosniff true
+	// node-7
+}
