@@ -1,7 +1,8 @@
 // bench_test.go measures aioweb's per-request cost beside bare net/http
 // ServeMux serving the same routes, in the same run: a static route, a
 // one-variable route and a regex route. Handlers do comparable work: read
-// the variable, set a content type, write a small body.
+// the variable, set a content type, write a small body. BenchmarkPrepareHook
+// measures an OnResponsePrepare hook.
 
 package aioweb
 

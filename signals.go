@@ -7,8 +7,10 @@
 package aioweb
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 )
 
@@ -214,6 +216,9 @@ func (discardWriter) Header() http.Header             { return http.Header{} }
 func (discardWriter) Write([]byte) (int, error)       { return 0, ErrPrepareHook }
 func (discardWriter) WriteHeader(int)                 {}
 func (discardWriter) WriteString(string) (int, error) { return 0, ErrPrepareHook }
+
+// Hijack refuses: a WebSocket whose 101 a hook refused does not upgrade.
+func (discardWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return nil, nil, ErrPrepareHook }
 
 // prepareErr returns the failure of a hook for this request, or nil.
 func (req *Request) prepareErr() error {

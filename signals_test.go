@@ -428,9 +428,12 @@ func TestPrepareHookFails(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, l)
 		}
 	}
-	// The stream handler's returned error is the hook's: logged once.
-	if n := strings.Count(l, "path=/fail-stream"); n != 1 {
-		t.Errorf("/fail-stream logged %d times:\n%s", n, l)
+	// The stream's and the WebSocket's handlers return the hook's error:
+	// logged once.
+	for _, p := range []string{"/fail-stream", "/fail-ws"} {
+		if n := strings.Count(l, "path="+p+" "); n != 1 {
+			t.Errorf("%s logged %d times:\n%s", p, n, l)
+		}
 	}
 }
 
