@@ -305,6 +305,9 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
     204/304 carry no Content-Length or Content-Type, as in aiohttp 3.
   - A body without a content type is sent as application/octet-stream (aiohttp
     3), never content-sniffed.
+  - HTTPException.Error is "<status>: <reason>" followed by the exception's
+    text when it has one (aiohttp's str() is the reason alone), so a logged
+    exception says why.
   - Undecodable text and malformed JSON bodies are 400, not 500; a charset Go
     cannot decode is 415. Bodies are limited (WithClientMaxSize, 1 MiB by
     default, 413 beyond, as aiohttp 3's client_max_size).

@@ -148,7 +148,20 @@ func TestResponseHeaderEveryKind(t *testing.T) {
 		return ws, nil
 	})
 	app.Router.AddRoute("GET", "/bad", func(req *Request) (Resp, error) { return &Response{Text: "x"}, nil })
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("static"), 0o644)
+	app.Router.AddStatic("/files", dir)
 	addr := serve(t, app)
+	if got := rawDo(t, addr, "GET", "/files/a.txt"); got.Status != 200 || got.Body != "static" || got.Header.Get("X-MW") != "1" {
+		t.Errorf("static: %d %q %v", got.Status, got.Body, got.Header)
+	}
+	if got := rawDo(t, addr, "GET", "/files/missing.txt"); got.Status != 404 || got.Header.Get("X-MW") != "1" {
+		t.Errorf("static 404: %d %v", got.Status, got.Header)
+	}
+	lm := rawDo(t, addr, "GET", "/files/a.txt").Header.Get("Last-Modified")
+	if got := rawDo(t, addr, "GET", "/files/a.txt", "If-Modified-Since: "+lm); got.Status != 304 || got.Header.Get("X-MW") != "1" {
+		t.Errorf("static 304: %d %v", got.Status, got.Header)
+	}
 	for _, c := range []struct {
 		path   string
 		status int
