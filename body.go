@@ -83,11 +83,7 @@ func (req *Request) BodyExists() bool {
 // can_read_body): false without a body and once Read, Post or a reader
 // reached its end.
 func (req *Request) CanReadBody() bool {
-	if !req.BodyExists() {
-		return false
-	}
-	bx := req.bx()
-	return !bx.more.bodyEOF && !bx.bodyRead
+	return req.BodyExists() && !req.bx().more.bodyEOF
 }
 
 // bx returns the state that a request shares with its clones: the body,
