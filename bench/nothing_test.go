@@ -1,0 +1,282 @@
+// nothing_test.go is the go-http-routing-benchmark convention set: every
+// router's handler answers 200 with no body and does nothing else, one
+// reused no-op ResponseWriter serves every request, and the requests are
+// built once. What is left is each router's own cost: matching, its
+// parameter storage, and (for aioweb) the Request and the response send.
+// The handlers that read their parameters and format an answer are in
+// routers_test.go.
+
+package bench
+
+import (
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/aioweb/aioweb"
+	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/mux"
+	"github.com/julienschmidt/httprouter"
+	"github.com/labstack/echo/v4"
+)
+
+// Do-nothing handlers, one per router API. aioweb's returns one shared
+// empty Response: aioweb never writes into a returned value, so a canned
+// response is a documented way to answer.
+var (
+	okResponse = &aioweb.Response{}
+
+	nothingStd     = func(http.ResponseWriter, *http.Request) {}
+	nothingAioweb  = func(*aioweb.Request) (aioweb.Resp, error) { return okResponse, nil }
+	nothingEcho    = func(echo.Context) error { return nil }
+	nothingHTTPRtr = func(http.ResponseWriter, *http.Request, httprouter.Params) {}
+)
+
+// The builders take hit: nil builds the do-nothing handlers the benchmarks
+// use; otherwise each handler records its route index there, so the tests
+// can check the routing of the very same router configuration.
+
+func stdHandler(i int, hit *int) http.HandlerFunc {
+	if hit == nil {
+		return nothingStd
+	}
+	return func(http.ResponseWriter, *http.Request) { *hit = i }
+}
+
+func nothingServeMux(rs []route, hit *int) http.Handler {
+	m := http.NewServeMux()
+	for i, r := range rs {
+		m.HandleFunc(r.method+" "+syntax(r.path, "{", "}"), stdHandler(i, hit))
+	}
+	return m
+}
+
+func nothingAiowebRouter(rs []route, hit *int) http.Handler {
+	app := aioweb.NewApplication()
+	for i, r := range rs {
+		h := aioweb.Handler(nothingAioweb)
+		if hit != nil {
+			h = func(*aioweb.Request) (aioweb.Resp, error) { *hit = i; return okResponse, nil }
+		}
+		app.Router.AddRoute(r.method, syntax(r.path, "{", "}"), h)
+	}
+	h, err := app.MakeHandler()
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+func nothingChi(rs []route, hit *int) http.Handler {
+	c := chi.NewRouter()
+	for i, r := range rs {
+		c.MethodFunc(r.method, syntax(r.path, "{", "}"), stdHandler(i, hit))
+	}
+	return c
+}
+
+func nothingGorilla(rs []route, hit *int) http.Handler {
+	m := mux.NewRouter()
+	for i, r := range rs {
+		m.HandleFunc(syntax(r.path, "{", "}"), stdHandler(i, hit)).Methods(r.method)
+	}
+	return m
+}
+
+func nothingEchoRouter(rs []route, hit *int) http.Handler {
+	e := echo.New()
+	for i, r := range rs {
+		h := echo.HandlerFunc(nothingEcho)
+		if hit != nil {
+			h = func(echo.Context) error { *hit = i; return nil }
+		}
+		e.Add(r.method, r.path, h)
+	}
+	return e
+}
+
+func nothingHTTPRouter(rs []route, hit *int) http.Handler {
+	h := httprouter.New()
+	for i, r := range rs {
+		f := httprouter.Handle(nothingHTTPRtr)
+		if hit != nil {
+			f = func(http.ResponseWriter, *http.Request, httprouter.Params) { *hit = i }
+		}
+		h.Handle(r.method, r.path, f)
+	}
+	return h
+}
+
+var nothingRouters = []struct {
+	name  string
+	build func([]route, *int) http.Handler
+}{
+	{"servemux", nothingServeMux},
+	{"aioweb", nothingAiowebRouter},
+	{"chi", nothingChi},
+	{"gorillamux", nothingGorilla},
+	{"echo", nothingEchoRouter},
+	{"httprouter", nothingHTTPRouter},
+}
+
+// statusWriter is the tests' writer: it keeps the status and body size.
+type statusWriter struct {
+	h      http.Header
+	status int
+	n      int
+}
+
+func (w *statusWriter) Header() http.Header { return w.h }
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = 200
+	}
+	w.n += len(b)
+	return len(b), nil
+}
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func TestNothingGitHubRoutes(t *testing.T) {
+	rs := loadGitHub(t)
+	reqs := requests(rs)
+	for _, rt := range nothingRouters {
+		hit := -1
+		routed := rt.build(rs, &hit)
+		plain := rt.build(rs, nil)
+		for i, req := range reqs {
+			hit = -1
+			routed.ServeHTTP(&statusWriter{h: http.Header{}}, req)
+			if hit != i {
+				t.Errorf("%s: %s %s ran route %d, want %d", rt.name, req.Method, req.URL.Path, hit, i)
+			}
+			w := &statusWriter{h: http.Header{}}
+			plain.ServeHTTP(w, req)
+			if (w.status != 0 && w.status != 200) || w.n != 0 {
+				t.Errorf("%s: %s %s answered %d with %d body bytes, want 200 and none", rt.name, req.Method, req.URL.Path, w.status, w.n)
+			}
+		}
+	}
+}
+
+// The regex set with do-nothing handlers. The ServeMux baseline matches
+// {name} segments and then checks each value against its regexp by hand.
+func nothingRegexHandlers(set []regexRoute, hit *int) map[string]http.Handler {
+	app := aioweb.NewApplication()
+	c := chi.NewRouter()
+	g := mux.NewRouter()
+	sm := http.NewServeMux()
+	for i, r := range set {
+		var names []string
+		for _, m := range tokenRE.FindAllStringSubmatch(r.pattern, -1) {
+			names = append(names, m[1])
+		}
+		ah := aioweb.Handler(nothingAioweb)
+		if hit != nil {
+			ah = func(*aioweb.Request) (aioweb.Resp, error) { *hit = i; return okResponse, nil }
+		}
+		app.Router.AddRoute("GET", r.pattern, ah)
+		c.Get(r.pattern, stdHandler(i, hit))
+		g.HandleFunc(r.pattern, stdHandler(i, hit)).Methods("GET")
+		res := make([]*regexp.Regexp, len(names))
+		plain := tokenRE.ReplaceAllStringFunc(r.pattern, func(tok string) string {
+			m := tokenRE.FindStringSubmatch(tok)
+			for j, n := range names {
+				if n == m[1] {
+					res[j] = regexp.MustCompile("^(?:" + m[2] + ")$")
+				}
+			}
+			return "{" + m[1] + "}"
+		})
+		inner := stdHandler(i, hit)
+		sm.HandleFunc("GET "+plain, func(w http.ResponseWriter, req *http.Request) {
+			for j, n := range names {
+				if !res[j].MatchString(req.PathValue(n)) {
+					http.NotFound(w, req)
+					return
+				}
+			}
+			inner(w, req)
+		})
+	}
+	a, err := app.MakeHandler()
+	if err != nil {
+		panic(err)
+	}
+	return map[string]http.Handler{"servemux+regexp": sm, "aioweb": a, "chi": c, "gorillamux": g}
+}
+
+func regexRequests() []*http.Request {
+	var reqs []*http.Request
+	for _, r := range regexSet {
+		req, _ := http.NewRequest("GET", r.path, nil)
+		reqs = append(reqs, req)
+	}
+	return reqs
+}
+
+func TestNothingRegexSet(t *testing.T) {
+	hit := -1
+	routed := nothingRegexHandlers(regexSet, &hit)
+	plain := nothingRegexHandlers(regexSet, nil)
+	for _, name := range regexRouters {
+		for i, req := range regexRequests() {
+			hit = -1
+			routed[name].ServeHTTP(&statusWriter{h: http.Header{}}, req)
+			if hit != i {
+				t.Errorf("%s: %s ran route %d, want %d", name, req.URL.Path, hit, i)
+			}
+			w := &statusWriter{h: http.Header{}}
+			plain[name].ServeHTTP(w, req)
+			if (w.status != 0 && w.status != 200) || w.n != 0 {
+				t.Errorf("%s: %s answered %d with %d body bytes", name, req.URL.Path, w.status, w.n)
+			}
+		}
+	}
+}
+
+// benchNothing serves reqs in a loop through one reused no-op writer.
+func benchNothing(b *testing.B, h http.Handler, reqs []*http.Request) {
+	w := &nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range reqs {
+			h.ServeHTTP(w, r)
+		}
+	}
+}
+
+func BenchmarkNothingGitHubStatic(b *testing.B) {
+	rs := loadGitHub(b)
+	reqs := pick(rs, "GET", "/user/repos")
+	for _, rt := range nothingRouters {
+		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
+	}
+}
+
+func BenchmarkNothingGitHubParam(b *testing.B) {
+	rs := loadGitHub(b)
+	reqs := pick(rs, "GET", "/repos/:owner/:repo/issues/:number")
+	for _, rt := range nothingRouters {
+		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
+	}
+}
+
+func BenchmarkNothingGitHubAll(b *testing.B) {
+	rs := loadGitHub(b)
+	reqs := requests(rs)
+	for _, rt := range nothingRouters {
+		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
+	}
+}
+
+func BenchmarkNothingRegexAll(b *testing.B) {
+	hs := nothingRegexHandlers(regexSet, nil)
+	reqs := regexRequests()
+	for _, name := range regexRouters {
+		b.Run(name, func(b *testing.B) { benchNothing(b, hs[name], reqs) })
+	}
+}
