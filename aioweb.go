@@ -196,7 +196,7 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 		chain = res.route.chain
 		// r.PathValue answers for MatchInfo on the request HTTPRequest
 		// returns; it is set there, on a copy, when first asked for.
-		req.needPathValues = !res.fromMux && len(res.info) > 0
+		req.needPathValues = len(res.info) > 0
 	} else if res.tooLong {
 		req.routeErr = HTTPRequestURITooLong()
 	} else if res.allow != "" {

@@ -350,6 +350,94 @@ func (rt *Router) freeze(app *Application) {
 	}
 	rt.mux.Handle("/", catch)
 	rt.groups[""] = catch
+	rt.tree = &shapeNode{}
+	for _, g := range order {
+		rt.tree.insert(g.segRoute.segs, g)
+	}
+}
+
+// shapeNode is the serving side of the ServeMux patterns: a tree of the
+// registered shapes, one level per segment. The ServeMux decides at freeze
+// which shapes register (it refuses conflicting ones); the tree then
+// answers as the ServeMux would for those exact, single-segment-wildcard
+// patterns: a literal child before the wildcard, backtracking when a
+// branch fails (routing_tree.go's matchPath). It needs no copy of the
+// request and allocates nothing.
+type shapeNode struct {
+	lits  []shapeChild // literal children, few: scanned
+	index map[string]*shapeNode
+	wild  *shapeNode
+	group *muxGroup // the shape ending here
+}
+
+type shapeChild struct {
+	lit  string
+	node *shapeNode
+}
+
+func (n *shapeNode) insert(segs []segment, g *muxGroup) {
+	for _, s := range segs {
+		if s.isVar {
+			if n.wild == nil {
+				n.wild = &shapeNode{}
+			}
+			n = n.wild
+			continue
+		}
+		c := n.child(s.lit)
+		if c == nil {
+			c = &shapeNode{}
+			n.lits = append(n.lits, shapeChild{s.lit, c})
+			if len(n.lits) > 8 {
+				n.index = map[string]*shapeNode{}
+				for _, l := range n.lits {
+					n.index[l.lit] = l.node
+				}
+			}
+		}
+		n = c
+	}
+	n.group = g
+}
+
+func (n *shapeNode) child(seg string) *shapeNode {
+	if n.index != nil {
+		return n.index[seg]
+	}
+	for i := range n.lits {
+		if n.lits[i].lit == seg {
+			return n.lits[i].node
+		}
+	}
+	return nil
+}
+
+// match finds the group for p, a clean decoded path without its leading
+// '/', appending the wildcard segments' values to vals.
+func (n *shapeNode) match(p string, vals []string) (*muxGroup, []string) {
+	seg, rest, last := p, "", true
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		seg, rest, last = p[:i], p[i+1:], false
+	}
+	if c := n.child(seg); c != nil {
+		if last {
+			if c.group != nil {
+				return c.group, vals
+			}
+		} else if g, v := c.match(rest, vals); g != nil {
+			return g, v
+		}
+	}
+	if c := n.wild; c != nil && seg != "" {
+		if last {
+			if c.group != nil {
+				return c.group, append(vals, seg)
+			}
+		} else if g, v := c.match(rest, append(vals, seg)); g != nil {
+			return g, v
+		}
+	}
+	return nil, nil
 }
 
 func (rt *Router) indexOf(r *Route) int {
@@ -400,14 +488,14 @@ func muxPattern(segs []segment, vars []string) string {
 }
 
 // checkValues tests the regex variables of a route of the group's shape
-// against the values the ServeMux matched for the group's variables.
-func (r *Route) checkValues(req *http.Request, groupVars []string) bool {
+// against the values matched for the group's variables.
+func (r *Route) checkValues(vals []string) bool {
 	v := 0
 	for _, s := range r.segs {
 		if !s.isVar {
 			continue
 		}
-		if s.re != nil && !s.accepts(req.PathValue(groupVars[v])) {
+		if s.re != nil && !s.accepts(vals[v]) {
 			return false
 		}
 		v++
@@ -494,13 +582,10 @@ func allowHeader(methods []string) string {
 
 // resolution is the result of routing one request.
 type resolution struct {
-	route *Route
-	info  map[string]string
-	allow string // set for 405
-	// fromMux: the ServeMux matched the route's own pattern, so
-	// r.PathValue already answers for its variables
-	fromMux bool
-	tooLong bool // the request target is over the app's limit: 414
+	route   *Route
+	info    map[string]string
+	allow   string // set for 405
+	tooLong bool   // the request target is over the app's limit: 414
 }
 
 // resolve routes r; for a canonical clean path it may hand r to the
@@ -516,14 +601,12 @@ func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
 			rt.app.dispatch(w, r, e.resolve(r.Method))
 			return
 		}
-		if len(rt.groups) == 1 { // only the catch-all: no ServeMux pattern to try
-			rt.app.dispatch(w, r, rt.groups[""].resolve(r))
-			return
+		var buf [8]string
+		g, vals := rt.tree.match(p[1:], buf[:0])
+		if g == nil {
+			g = rt.groups[""] // the ServeMux's catch-all
 		}
-		// The ServeMux sets Pattern and path values on the request it
-		// gets: give it a copy, never the caller's request.
-		r2 := *r
-		rt.mux.ServeHTTP(w, &r2)
+		rt.app.dispatch(w, r, g.resolve(r, vals))
 		return
 	}
 	rt.app.dispatch(w, r, rt.resolveSlow(r.Method, r.URL.EscapedPath()))
@@ -546,12 +629,15 @@ func (e *staticEntry) resolve(method string) resolution {
 	return resolution{allow: e.allow}
 }
 
-// ServeHTTP is called by the ServeMux for a request of this group's shape.
+// ServeHTTP makes a group a handler the ServeMux accepts at freeze, where
+// it checks the patterns; requests are served through the shape tree.
 func (g *muxGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	g.rt.app.dispatch(w, r, g.resolve(r))
+	http.Error(w, "aioweb: internal routing error", http.StatusInternalServerError)
 }
 
-func (g *muxGroup) resolve(r *http.Request) resolution {
+// resolve picks the route for a request of this group's shape; vals holds
+// the values of the group's variables, in order.
+func (g *muxGroup) resolve(r *http.Request, vals []string) resolution {
 	method, p := r.Method, r.URL.Path
 	var raw string
 	pending := false
@@ -560,15 +646,15 @@ func (g *muxGroup) resolve(r *http.Request) resolution {
 			pending = true
 			continue
 		}
-		if c.checked && !c.r.checkValues(r, g.vars) {
+		if c.checked && !c.r.checkValues(vals) {
 			continue
 		}
 		if c.exact || c.checked {
-			info := make(map[string]string, len(g.vars))
-			for i, v := range g.vars {
-				info[c.r.vars[i]] = r.PathValue(v)
+			info := make(map[string]string, len(vals))
+			for i, v := range vals {
+				info[c.r.vars[i]] = v
 			}
-			return resolution{route: c.r, info: info, fromMux: sameNames(c.r.vars, g.vars)}
+			return resolution{route: c.r, info: info}
 		}
 		if raw == "" {
 			raw = r.URL.EscapedPath()
@@ -590,7 +676,7 @@ func (g *muxGroup) resolve(r *http.Request) resolution {
 		case c.exact:
 			ok = true
 		case c.checked:
-			ok = c.r.checkValues(r, g.vars)
+			ok = c.r.checkValues(vals)
 		default:
 			_, ok = c.r.matchFast(p, raw)
 		}
@@ -650,16 +736,4 @@ func isCleanPath(p string) bool {
 		c += "/"
 	}
 	return c == p
-}
-
-func sameNames(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

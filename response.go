@@ -277,7 +277,11 @@ func (r *Response) send(req *Request) error {
 	case n > 2048 || req.Method == http.MethodHead || n == 0:
 		// net/http computes Content-Length itself for small bodies it
 		// buffers; larger ones (or none, or HEAD's) are declared here.
-		h["Content-Length"] = []string{strconv.Itoa(n)}
+		if n == 0 {
+			h["Content-Length"] = hdrZero
+		} else {
+			h["Content-Length"] = []string{strconv.Itoa(n)}
+		}
 	}
 	req.writeHeader(status)
 	if n > 0 && req.Method != http.MethodHead {

@@ -135,6 +135,7 @@ type Router struct {
 	mux      *http.ServeMux
 	fallback []*Route
 	groups   map[string]*muxGroup
+	tree     *shapeNode // serves the ServeMux's patterns (match.go)
 	app      *Application
 }
 

@@ -227,6 +227,7 @@ var (
 	hdrTextPlain = []string{"text/plain; charset=utf-8"}
 	hdrClose     = []string{"close"}
 	hdr500Length = []string{strconv.Itoa(len(internalErrorBody))}
+	hdrZero      = []string{"0"} // Content-Length of an empty body
 )
 
 // reprHeaders describe a body; the plain 500 drops any an outer handler or
