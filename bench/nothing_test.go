@@ -10,7 +10,10 @@ package bench
 
 import (
 	"net/http"
+	"os"
 	"regexp"
+	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aioweb/aioweb"
@@ -252,7 +255,7 @@ func benchNothing(b *testing.B, h http.Handler, reqs []*http.Request) {
 func BenchmarkNothingGitHubStatic(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := pick(rs, "GET", "/user/repos")
-	for _, rt := range nothingRouters {
+	for _, rt := range rotated(nothingRouters) {
 		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
 	}
 }
@@ -260,7 +263,7 @@ func BenchmarkNothingGitHubStatic(b *testing.B) {
 func BenchmarkNothingGitHubParam(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := pick(rs, "GET", "/repos/:owner/:repo/issues/:number")
-	for _, rt := range nothingRouters {
+	for _, rt := range rotated(nothingRouters) {
 		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
 	}
 }
@@ -268,7 +271,7 @@ func BenchmarkNothingGitHubParam(b *testing.B) {
 func BenchmarkNothingGitHubAll(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := requests(rs)
-	for _, rt := range nothingRouters {
+	for _, rt := range rotated(nothingRouters) {
 		b.Run(rt.name, func(b *testing.B) { benchNothing(b, rt.build(rs, nil), reqs) })
 	}
 }
@@ -276,7 +279,50 @@ func BenchmarkNothingGitHubAll(b *testing.B) {
 func BenchmarkNothingRegexAll(b *testing.B) {
 	hs := nothingRegexHandlers(regexSet, nil)
 	reqs := regexRequests()
-	for _, name := range regexRouters {
+	for _, name := range rotated(regexRouters) {
 		b.Run(name, func(b *testing.B) { benchNothing(b, hs[name], reqs) })
+	}
+}
+
+// rotated returns s rotated left by $BENCH_ROTATE (run.sh sets the round
+// number), so that no router always runs first or last in a round.
+func rotated[T any](s []T) []T {
+	k, _ := strconv.Atoi(os.Getenv("BENCH_ROTATE"))
+	if len(s) == 0 || k <= 0 {
+		return s
+	}
+	k %= len(s)
+	return append(append([]T(nil), s[k:]...), s[:k]...)
+}
+
+// BenchmarkNothingParallel serves the static and the param route from
+// GOMAXPROCS goroutines at once (run with -cpu 1,2,...): what is shared
+// between requests (a counter every request writes, a lock) shows here as
+// ns/op that stops falling when cores are added.
+func BenchmarkNothingParallel(b *testing.B) {
+	rs := loadGitHub(b)
+	for _, rt := range rotated(nothingRouters[:3]) { // servemux, aioweb, chi
+		h := rt.build(rs, nil)
+		b.Run(rt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var served atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				// Each goroutine its own requests: the ServeMux writes
+				// its match into the request it serves.
+				reqs := append(pick(rs, "GET", "/user/repos"), pick(rs, "GET", "/repos/:owner/:repo/issues/:number")...)
+				w := &nopWriter{h: http.Header{}}
+				n := int64(0)
+				for pb.Next() {
+					for _, r := range reqs {
+						h.ServeHTTP(w, r)
+					}
+					n++
+				}
+				served.Add(n)
+			})
+			if served.Load() == 0 {
+				b.Fatal("nothing served")
+			}
+		})
 	}
 }

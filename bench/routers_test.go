@@ -289,7 +289,7 @@ func pick(rs []route, method, path string) []*http.Request {
 func BenchmarkGitHubStatic(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := pick(rs, "GET", "/user/repos")
-	for _, rt := range routers {
+	for _, rt := range rotated(routers) {
 		b.Run(rt.name, func(b *testing.B) { benchRequests(b, rt.build(rs), reqs) })
 	}
 }
@@ -297,7 +297,7 @@ func BenchmarkGitHubStatic(b *testing.B) {
 func BenchmarkGitHubParam(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := pick(rs, "GET", "/repos/:owner/:repo/issues/:number")
-	for _, rt := range routers {
+	for _, rt := range rotated(routers) {
 		b.Run(rt.name, func(b *testing.B) { benchRequests(b, rt.build(rs), reqs) })
 	}
 }
@@ -305,7 +305,7 @@ func BenchmarkGitHubParam(b *testing.B) {
 func BenchmarkGitHubAll(b *testing.B) {
 	rs := loadGitHub(b)
 	reqs := requests(rs)
-	for _, rt := range routers {
+	for _, rt := range rotated(routers) {
 		b.Run(rt.name, func(b *testing.B) { benchRequests(b, rt.build(rs), reqs) })
 	}
 }
@@ -425,7 +425,7 @@ func BenchmarkRegexAll(b *testing.B) {
 		req, _ := http.NewRequest("GET", r.path, nil)
 		reqs = append(reqs, req)
 	}
-	for _, name := range regexRouters {
+	for _, name := range rotated(regexRouters) {
 		b.Run(name, func(b *testing.B) { benchRequests(b, hs[name], reqs) })
 	}
 }

@@ -1,7 +1,14 @@
 // Command report turns `go test -bench` output (stdin) into markdown tables
 // of ns/op, B/op and allocs/op per router, with each router's ns/op as a
 // ratio to the baseline (servemux, or servemux+regexp for the regex set;
-// "first" for the worst case). Repeated runs (-count) keep the fastest.
+// "first" for the worst case) measured in the same round.
+//
+// The input may hold several rounds (run.sh runs `go test` once per round
+// and writes a line "round N" before each): a table then shows the median
+// ns/op over the rounds, and the median and the min–max of the per-round
+// ratios. Without round lines, repeated results (-count) are rounds in the
+// order they come. Names ending in -N (GOMAXPROCS, from -cpu) get their
+// own table per N.
 package main
 
 import (
@@ -26,18 +33,42 @@ func init() {
 	}
 }
 
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
 func main() {
-	best := map[string]map[string]result{}
+	// runs[group][sub] is one result per round, in order.
+	runs := map[string]map[string][]result{}
+	roundOf := map[string]map[string][]int{}
 	var order []string
+	round, explicit := 0, false
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
+		line := sc.Text()
+		if n, ok := strings.CutPrefix(line, "round "); ok {
+			round, _ = strconv.Atoi(strings.TrimSpace(n))
+			explicit = true
+			continue
+		}
+		f := strings.Fields(line)
 		if len(f) < 5 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
 		}
 		name := f[0]
+		procs := ""
 		if i := strings.LastIndex(name, "-"); i > 0 {
-			name = name[:i]
+			if _, err := strconv.Atoi(name[i+1:]); err == nil {
+				name, procs = name[:i], name[i+1:]
+			}
 		}
 		group, sub, _ := strings.Cut(strings.TrimPrefix(name, "Benchmark"), "/")
 		// Nested names: "static/servemux" (case/router) or "raw-coder/32B"
@@ -49,6 +80,10 @@ func main() {
 				group, sub = group+" "+a, b
 			}
 		}
+		if procs == "" {
+			procs = "1"
+		}
+		group += ", GOMAXPROCS " + procs
 		var r result
 		for i := 2; i+1 < len(f); i += 2 {
 			v, _ := strconv.ParseFloat(f[i], 64)
@@ -61,18 +96,22 @@ func main() {
 				r.allocs = v
 			}
 		}
-		if best[group] == nil {
-			best[group] = map[string]result{}
+		if runs[group] == nil {
+			runs[group] = map[string][]result{}
+			roundOf[group] = map[string][]int{}
 			order = append(order, group)
 		}
-		if old, ok := best[group][sub]; !ok || r.ns < old.ns {
-			best[group][sub] = r
+		rd := round
+		if !explicit {
+			rd = len(runs[group][sub])
 		}
+		runs[group][sub] = append(runs[group][sub], r)
+		roundOf[group][sub] = append(roundOf[group][sub], rd)
 	}
 	for _, g := range order {
 		base := ""
 		for _, b := range baselineOrder {
-			if _, ok := best[g][b]; ok {
+			if _, ok := runs[g][b]; ok {
 				base = b
 				break
 			}
@@ -80,15 +119,38 @@ func main() {
 		if base == "" {
 			continue
 		}
-		fmt.Printf("### %s\n\n| router | ns/op | B/op | allocs/op | ns/op vs %s |\n|---|---|---|---|---|\n", g, base)
-		subs := make([]string, 0, len(best[g]))
-		for s := range best[g] {
-			subs = append(subs, s)
+		baseBy := map[int]float64{}
+		for i, r := range runs[g][base] {
+			baseBy[roundOf[g][base][i]] = r.ns
 		}
-		sort.Slice(subs, func(i, j int) bool { return best[g][subs[i]].ns < best[g][subs[j]].ns })
-		for _, s := range subs {
-			r := best[g][s]
-			fmt.Printf("| %s | %.0f | %.0f | %.0f | %.2fx |\n", s, r.ns, r.bytes, r.allocs, r.ns/best[g][base].ns)
+		type row struct {
+			sub                 string
+			ns, bytes, allocs   float64
+			ratio, rmin, rmax   float64
+			rounds              int
+		}
+		var rows []row
+		for s, rs := range runs[g] {
+			var ns, ratios []float64
+			for i, r := range rs {
+				ns = append(ns, r.ns)
+				if b := baseBy[roundOf[g][s][i]]; b > 0 {
+					ratios = append(ratios, r.ns/b)
+				}
+			}
+			rw := row{sub: s, ns: median(ns), bytes: rs[len(rs)-1].bytes, allocs: rs[len(rs)-1].allocs, ratio: median(ratios), rounds: len(ratios)}
+			if len(ratios) > 0 {
+				rw.rmin, rw.rmax = ratios[0], ratios[0]
+				for _, v := range ratios {
+					rw.rmin, rw.rmax = min(rw.rmin, v), max(rw.rmax, v)
+				}
+			}
+			rows = append(rows, rw)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].ratio < rows[j].ratio })
+		fmt.Printf("### %s\n\n| router | ns/op (median) | B/op | allocs/op | ns/op vs %s: median | min–max (%d rounds) |\n|---|---|---|---|---|---|\n", g, base, rows[0].rounds)
+		for _, r := range rows {
+			fmt.Printf("| %s | %.0f | %.0f | %.0f | **%.2fx** | %.2f–%.2f |\n", r.sub, r.ns, r.bytes, r.allocs, r.ratio, r.rmin, r.rmax)
 		}
 		fmt.Println()
 	}
