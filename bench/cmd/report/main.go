@@ -124,10 +124,10 @@ func main() {
 			baseBy[roundOf[g][base][i]] = r.ns
 		}
 		type row struct {
-			sub                 string
-			ns, bytes, allocs   float64
-			ratio, rmin, rmax   float64
-			rounds              int
+			sub               string
+			ns, bytes, allocs float64
+			ratio, rmin, rmax float64
+			rounds            int
 		}
 		var rows []row
 		for s, rs := range runs[g] {
