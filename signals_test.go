@@ -463,3 +463,50 @@ func TestPrepareRegistration(t *testing.T) {
 		t.Errorf("hooks: root %d, sub %d", len(root.prepareHooks), len(sub.prepareHooks))
 	}
 }
+
+// TestPrepareNotForInterim: 100 Continue (from an expect handler) and a
+// 103 written through ResponseWriter are not signalled; the final response
+// is, once, and an expect handler's refusal is too.
+func TestPrepareNotForInterim(t *testing.T) {
+	var log prepareLog
+	app := NewApplication()
+	app.OnResponsePrepare(func(req *Request, resp PreparedResponse) error {
+		log.add(req.Path, resp.Kind.String()+" "+http.StatusText(resp.Status))
+		resp.Header.Set("X-Hooked", "1")
+		return nil
+	})
+	app.Router.AddRoute("POST", "/guarded", echoBody, WithExpectHandler(checkAuth))
+	app.Router.AddGet("/hints", func(req *Request) (Resp, error) {
+		w := req.ResponseWriter()
+		w.Header().Set("Link", "</style.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		io.WriteString(w, "final")
+		return Sent, nil
+	})
+	addr := serve(t, app)
+	if got := expectExchange(t, addr, "HTTP/1.1", "/guarded", []string{"Expect: 100-continue", "Authorization: x"}, "hello"); !got.interim || got.status != 200 || got.body != "hello" {
+		t.Errorf("guarded with auth: %+v", got)
+	}
+	if seen := log.take("/guarded"); !reflect.DeepEqual(seen, []string{"Response OK"}) {
+		t.Errorf("guarded with auth: hooks saw %q", seen)
+	}
+	if got := expectExchange(t, addr, "HTTP/1.1", "/guarded", []string{"Expect: 100-continue"}, "hello"); got.interim || got.status != 403 {
+		t.Errorf("guarded without auth: %+v", got)
+	}
+	if seen := log.take("/guarded"); !reflect.DeepEqual(seen, []string{"HTTPException Forbidden"}) {
+		t.Errorf("guarded without auth: hooks saw %q", seen)
+	}
+	// net/http's client reads past the 103.
+	resp, err := http.Get("http://" + addr + "/hints")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "final" || resp.Header.Get("X-Hooked") != "1" {
+		t.Errorf("/hints: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if seen := log.take("/hints"); !reflect.DeepEqual(seen, []string{"writer OK"}) {
+		t.Errorf("/hints: hooks saw %q", seen)
+	}
+}
