@@ -188,7 +188,18 @@ traversal-safe, through http.ServeContent), single files from a handler
 (FileResponse, aiohttp 3's web.FileResponse), route tables (AddRoutes with
 Get, Post...: aiohttp 3's add_routes), method shortcuts (AddGet also
 answers HEAD, AddPost...), views (AddView), sub-applications (AddSubapp),
-and any http.Handler as a route handler (WrapHandler).
+virtual hosts (AddDomain: a sub-application by Host, with "*.example.com"
+masks), and any http.Handler as a route handler (WrapHandler).
+
+Static files are opened through an os.Root, never leave their directory,
+can carry a content-hash version in their URLs (StaticAppendVersion,
+AppendVersion: aiohttp's append_version), and are served precompressed
+when a .br or .gz sibling exists and the client accepts it. NormalizePath
+is aiohttp's normalize_path_middleware: a 404 whose path resolves with
+slashes merged or a trailing slash added (or removed) is redirected there.
+Tools that list or document routes walk Router.Resources (aiohttp's
+resources(): one Resource per path, static prefix or sub-application, with
+Info and Canonical), Router.NamedResources and Route.Resource.
 
 # Application state and lifecycle
 
@@ -341,7 +352,51 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
   - MatchInfo and Request values hold for the request's lifetime: uploaded
     files are removed when the handler returns.
   - Static files get their Content-Type from Go's mime package
-    (text/plain; charset=utf-8 for .txt where aiohttp sends text/plain).
+    (text/plain; charset=utf-8 for .txt where aiohttp sends text/plain);
+    an unknown extension is application/octet-stream, as in aiohttp.
+  - A redirect location (or any header value) holding CR or LF is refused
+    when the response is built (a logged 500); aiohttp strips them. A
+    location that came from request input and was silently changed would
+    hide a header-injection attempt instead of failing loudly.
+  - Route.URL escapes '/' in a value as %2F, so the URL routes back to the
+    same route with the same MatchInfo; aiohttp's url_for writes it raw, and
+    {name} then matches a different path or none.
+  - Route.URL returns an error for a value the variable's regex rejects, or
+    one that would route to another route or other values (for example
+    `{num:^\d+}`, whose '^' never matches after a prefix); aiohttp's url_for
+    formats such a URL anyway. A URL that does not come back is a bug better
+    found at build time.
+  - A 304 answer carries the ETag but drops Last-Modified when an ETag is
+    present, as net/http does and RFC 9110 (section 15.4.5) prefers; aiohttp
+    repeats Last-Modified.
+  - If-Range with a date applies the range only when the date is exactly the
+    file's modification time (net/http, RFC 9110 section 13.1.5: a weak
+    validator cannot be compared for "not newer"); aiohttp sends the range
+    for any date not older than the file, so a future date gives 206 there
+    and the whole file here.
+  - Request header blocks may be up to 64 KiB (net/http's MaxHeaderBytes as
+    aioweb's server sets it; 431 beyond); aiohttp limits each header line to
+    8 KiB. Long cookies and tokens behind proxies need the room.
+  - A FIFO, device or socket under a static prefix is 403, as FileResponse
+    answers it and as aiohttp 3.10+ answers both (aiohttp 3.8 answers 404 for
+    the static route and streams an empty 200 from FileResponse). Opening
+    never blocks.
+  - An absolute path after a static prefix ("/static//etc/passwd") is 404,
+    as aiohttp 3.8.4 answers; aiohttp 3.8.6's anchor check answers 403.
+  - Precompressed siblings honour Accept-Encoding quality values (q=0 refuses
+    a coding) and include .br, preferred to .gz on a tie; aiohttp 3.8 serves
+    the .gz sibling whenever "gzip" appears in the header. Only .gz and .br
+    names become a Content-Encoding (aiohttp also sends "bzip2", "xz" and
+    "compress", which are not HTTP content codings).
+  - Static files are opened through an os.Root: a file inside the directory
+    is found as aiohttp finds it (its symlinks resolved, the result inside)
+    and then opened through the root, so a symlink swapped in meanwhile
+    cannot lead out. With FollowSymlinks a file whose links lead outside is
+    opened by its resolved path. The directory stays open for the process's
+    life (one file descriptor per AddStatic).
+  - Domain names in AddDomain are lower-cased and IDNA-encoded label by label
+    (punycode) without UTS 46 mapping: give names in their normal form. An
+    application with a domain is routed by an ordered scan of its routes.
   - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */

@@ -6,6 +6,8 @@
 package aioweb
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -425,5 +427,65 @@ func TestResourcesNestedSubapps(t *testing.T) {
 	want := "GET /a/b/x/{id},HEAD /a/b/x/{id},GET /a/b/files/{filename:.*},HEAD /a/b/files/{filename:.*}"
 	if strings.Join(listed, ",") != want {
 		t.Errorf("Routes() = %v", listed)
+	}
+}
+
+func TestUpstream_urldispatch_test_resources_view_contains(t *testing.T) {
+	var rt Router
+	r1 := rt.AddRoute("GET", "/plain", nop)
+	r2 := rt.AddRoute("GET", "/variable/{name}", nop)
+	for _, r := range []*Route{r1, r2} {
+		if !slices.Contains(rt.Resources(), r.Resource()) {
+			t.Errorf("%v not in Resources()", r.Resource())
+		}
+	}
+}
+
+// test_http_exception_is_none_when_resolved and
+// test_http_exception_is_not_none_when_not_resolved:
+// a resolved request has its Route, an unresolved one reaches the
+// middlewares as a 404 HTTPException with no Route.
+func TestUpstream_urldispatch_test_http_exception_is_none_when_resolved(t *testing.T) {
+	var seen []string
+	mw := MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
+		resp, err := h(req)
+		var e *HTTPException
+		if errors.As(err, &e) {
+			seen = append(seen, fmt.Sprintf("%s route=%v err=%d", req.Path, req.Route != nil, e.Status))
+		} else {
+			seen = append(seen, fmt.Sprintf("%s route=%v err=none", req.Path, req.Route != nil))
+		}
+		return resp, err
+	})
+	app := NewApplication(WithMiddlewares(mw))
+	app.Router.AddRoute("GET", "/", nop)
+	addr := serve(t, app)
+	rawDo(t, addr, "GET", "/")
+	rawDo(t, addr, "GET", "/abc")
+	if strings.Join(seen, "|") != "/ route=true err=none|/abc route=false err=404" {
+		t.Errorf("%v", seen)
+	}
+}
+
+func TestUpstream_urldispatch_test_check_allowed_method_for_found_resource(t *testing.T) {
+	var rt Router
+	r := rt.AddRoute("GET", "/", nop)
+	if rs := r.Resource().Routes(); len(rs) != 1 || rs[0].Method() != "GET" {
+		t.Errorf("routes %v", rs)
+	}
+}
+
+func TestUpstream_urldispatch_test_static_repr(t *testing.T) {
+	// and test_subapp_repr: Resource.String names the kind, the canonical
+	// form and the name
+	_, www := staticTree(t)
+	app := NewApplication()
+	st := app.Router.AddStatic("/get", www, StaticName("name")).Resource()
+	app.AddSubapp("/pre", NewApplication())
+	if s := st.String(); s != "StaticResource /get name=name" {
+		t.Errorf("static: %q", s)
+	}
+	if s := app.Router.Resources()[1].String(); s != "PrefixedSubAppResource /pre" {
+		t.Errorf("sub-app: %q", s)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -460,5 +461,33 @@ func TestStaticContentTypesMatchAiohttp(t *testing.T) {
 			t.Errorf("%s: aioweb %q %q, aiohttp %q %q", name, mine.Header.Get("Content-Type"), mine.Header.Get("Content-Encoding"),
 				theirs.Header.Get("Content-Type"), theirs.Header.Get("Content-Encoding"))
 		}
+	}
+}
+
+func TestUpstream_web_sendfile_functional_test_static_file_ok_string_path(t *testing.T) {
+	// Path is a string in Go: the same as test_static_file_ok, through a
+	// relative path this time
+	dir := sendfileData(t)
+	t.Chdir(dir)
+	resp, body := fetch(t, "GET", fileApp(t, "data.unknown_mime_type", ""))
+	if resp.StatusCode != 200 || string(body) != "file content\n" || resp.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("%d %q %v", resp.StatusCode, body, resp.Header)
+	}
+}
+
+func TestUpstream_web_sendfile_functional_test_static_file_ssl(t *testing.T) {
+	dir := sendfileData(t)
+	app := NewApplication()
+	app.Router.AddStatic("/static", dir)
+	srv := httptest.NewTLSServer(app)
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Get(srv.URL + "/static/data.unknown_mime_type")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "file content\n" || resp.Header.Get("Content-Type") != "application/octet-stream" || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("%d %q %v", resp.StatusCode, body, resp.Header)
 	}
 }

@@ -66,7 +66,9 @@ func TestUpstream_urldispatch_test_add_with_matchdict_with_colon(t *testing.T) {
 }
 
 func TestUpstream_urldispatch_test_add_route_with_add_method_shortcuts(t *testing.T) {
-	// test_add_route_with_add_{get,post,put,patch,delete,head}_shortcut
+	// test_add_route_with_add_get_shortcut, test_add_route_with_add_post_shortcut,
+	// test_add_route_with_add_put_shortcut, test_add_route_with_add_patch_shortcut,
+	// test_add_route_with_add_delete_shortcut, test_add_route_with_add_head_shortcut
 	ok := func(s string) Handler { return func(*Request) (Resp, error) { return &Response{Text: s}, nil } }
 	for _, c := range []struct {
 		method string
@@ -102,7 +104,8 @@ func TestUpstream_urldispatch_test_add_with_tailing_slash(t *testing.T) {
 }
 
 func TestUpstream_urldispatch_test_add_invalid_path(t *testing.T) {
-	// and test_add_url_invalid1..4
+	// and test_add_url_invalid1, test_add_url_invalid2, test_add_url_invalid3,
+	// test_add_url_invalid4
 	for _, p := range []string{"/{/", "/post/{id", "/post/{id{}}", "/post/{id{}", `/post/{id"}`} {
 		if msg := catchPanic(func() { NewApplication().Router.AddRoute("post", p, nop) }); !strings.Contains(msg, "invalid route pattern") {
 			t.Errorf("%s: panic %q", p, msg)
@@ -220,7 +223,7 @@ func TestUpstream_urldispatch_test_add_route_with_invalid_re(t *testing.T) {
 }
 
 func TestUpstream_urldispatch_test_route_dynamic_with_regex_spec(t *testing.T) {
-	// and ..._and_trailing_slash. Deliberate difference: in `{num:^\d+}`
+	// and test_route_dynamic_with_regex_spec_and_trailing_slash. Deliberate difference: in `{num:^\d+}`
 	// the '^' can only match at the start of the path, so no request ever
 	// reaches the route (in aiohttp neither); aiohttp still formats
 	// "/get/123", aioweb refuses a URL that would not route back.

@@ -91,7 +91,7 @@ func TestUpstream_urldispatch_test_add_static_append_version_filename_without_sl
 func TestUpstream_urldispatch_test_add_static_append_version_non_exists_file(t *testing.T) {
 	var rt Router
 	r := rt.AddStatic("/st", versionDir(t), StaticName("static"))
-	for _, name := range []string{"/non_exists_file", "non_exists_file"} { // and ..._without_slash
+	for _, name := range []string{"/non_exists_file", "non_exists_file"} { // and test_add_static_append_version_non_exists_file_without_slash
 		if u := staticURL(t, r, name, AppendVersion(true)); u != "/st/non_exists_file" {
 			t.Errorf("%s: URL = %q", name, u)
 		}
