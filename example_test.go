@@ -304,6 +304,65 @@ func ExampleApplication_ServeHTTP() {
 	// Output: 200 Hello, gopher
 }
 
+// An application mounted under a prefix by http.StripPrefix (chi's Mount,
+// gorilla/mux's PathPrefix and echo's WrapHandler mount it the same way)
+// learns the prefix from WithPrefix, so the URLs it builds work for clients.
+func ExampleWithPrefix() {
+	app := aioweb.NewApplication(aioweb.WithPrefix("/api"))
+	app.Router.AddGet("/greet/{name}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"]}, nil
+	}, aioweb.WithName("greet"))
+	app.Router.AddGet("/", func(req *aioweb.Request) (aioweb.Resp, error) {
+		u, err := req.App.Router.Named("greet").URL(aioweb.Parts{"name": "gopher"}, nil)
+		if err != nil {
+			return nil, err
+		}
+		return nil, aioweb.HTTPFound(u)
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", app))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/api/") // follows the redirect
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Request.URL.Path, resp.StatusCode, string(b))
+	// Output: /api/greet/gopher 200 Hello, gopher
+}
+
+// Any net/http middleware runs in the chain with HTTPMiddleware: it sees
+// the matched route in r.Pattern and every answer (404 included) through
+// its writer, and the context it passes on reaches the handler.
+func ExampleHTTPMiddleware() {
+	type userKey struct{}
+	logRoute := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), userKey{}, "gopher")
+			next.ServeHTTP(w, r.WithContext(ctx))
+			fmt.Printf("log: %s %s pattern=%q\n", r.Method, r.URL.Path, r.Pattern)
+		})
+	}
+	app := aioweb.NewApplication(aioweb.WithMiddlewares(aioweb.HTTPMiddleware(logRoute)))
+	app.Router.AddGet("/greet/{name}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		user := req.Context().Value(userKey{}).(string)
+		return &aioweb.Response{Text: "Hello, " + req.MatchInfo["name"] + ", from " + user}, nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	get(srv.URL + "/greet/ann")
+	get(srv.URL + "/nowhere")
+	// Output:
+	// log: GET /greet/ann pattern="/greet/{name}"
+	// 200 Hello, ann, from gopher
+	// log: GET /nowhere pattern=""
+	// 404 404: Not Found
+}
+
 // A StreamResponse sends its headers at Prepare and streams the body.
 func ExampleStreamResponse() {
 	app := aioweb.NewApplication()

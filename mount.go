@@ -310,3 +310,31 @@ func WrapHandler(h http.Handler) Handler {
 		return Sent, nil
 	}
 }
+
+// WithPrefix tells the application the path prefix it is served under when
+// something in front of it strips that prefix: http.StripPrefix, or chi's
+// Mount, gorilla/mux's PathPrefix and echo's WrapHandler with StripPrefix:
+//
+//	app := aioweb.NewApplication(aioweb.WithPrefix("/api"))
+//	mux.Handle("/api/", http.StripPrefix("/api", app))
+//
+// Routing is unchanged (the application routes the path it receives), but
+// Route.URL, static directory listings and the route pattern in
+// http.Request.Pattern start with prefix, so the URLs it hands out work for
+// clients. (aiohttp apps learn this from add_subapp; AddSubapp is the way
+// to mount one aioweb application inside another.) prefix is a path as
+// sent, percent-encoded, starting with '/'; a trailing '/' is dropped, and
+// "" means none. It panics on a prefix that does not start with '/' or holds
+// a '?', '#', space or control character.
+func WithPrefix(prefix string) AppOption {
+	p := strings.TrimRight(prefix, "/")
+	if prefix != "" && !strings.HasPrefix(prefix, "/") || strings.ContainsFunc(p, func(c rune) bool {
+		return c == '?' || c == '#' || c <= ' ' || c == 0x7f
+	}) {
+		panic(fmt.Sprintf("aioweb: WithPrefix(%q): the prefix must be a path starting with '/'", prefix))
+	}
+	return func(a *Application) { a.Router.prefix = p }
+}
+
+// Prefix returns the prefix set by WithPrefix ("" when none).
+func (a *Application) Prefix() string { return a.Router.prefix }

@@ -133,7 +133,29 @@ func (req *Request) HTTPRequest() *http.Request {
 		}
 		req.r = r
 	}
+	if p := req.pattern(); req.r.Pattern != p {
+		r := *req.r // the matched route's pattern, as ServeMux sets it
+		r.Pattern = p
+		req.r = &r
+	}
 	return req.r
+}
+
+// pattern is the matched route's pattern after the application's
+// WithPrefix, "" when the request resolved to no route.
+func (req *Request) pattern() string {
+	if req.Route == nil || req.Route.router == nil {
+		return ""
+	}
+	return req.Route.router.prefix + req.Route.pattern
+}
+
+// mountPrefix is the WithPrefix of the application whose router matched req.
+func (req *Request) mountPrefix() string {
+	if req.Route == nil || req.Route.router == nil {
+		return ""
+	}
+	return req.Route.router.prefix
 }
 
 // ResponseWriter returns the http.ResponseWriter for code that writes the
@@ -151,6 +173,22 @@ func (req *Request) ResponseWriter() http.ResponseWriter {
 
 // Context returns the request's context, canceled when the client goes away.
 func (req *Request) Context() context.Context { return req.r.Context() }
+
+// SetContext replaces the request's context, as a net/http middleware does
+// with r.WithContext: from then on the handler, the middlewares it calls,
+// WrapHandler'd handlers and HTTPRequest see ctx (on a shallow copy of the
+// *http.Request; the one aioweb got is not changed). Middlewares share one
+// Request, so the change outlives the middleware that made it, except that
+// HTTPMiddleware gives the middlewares outside it their request back when
+// its net/http middleware returns. Derive ctx from req.Context() so that
+// cancellation and the values already there pass on. It panics on a nil
+// ctx, as r.WithContext does.
+func (req *Request) SetContext(ctx context.Context) {
+	if ctx == nil {
+		panic("aioweb: Request.SetContext(nil)")
+	}
+	req.r = req.r.WithContext(ctx)
+}
 
 // Version returns the HTTP version.
 func (req *Request) Version() HttpVersion {

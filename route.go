@@ -73,7 +73,10 @@ const (
 // Method returns the route's upper-cased method, or "*".
 func (r *Route) Method() string { return r.method }
 
-// Pattern returns the path pattern as registered.
+// Pattern returns the path pattern as registered. While a request for the
+// route is served, the *http.Request that req.HTTPRequest returns, and that
+// HTTPMiddleware's middlewares get, holds it in Pattern, after the
+// application's WithPrefix (for otelhttp, promhttp and the like).
 func (r *Route) Pattern() string { return r.pattern }
 
 // Name returns the route's name ("" when unnamed).
@@ -127,6 +130,7 @@ type Router struct {
 	named     map[string]*Resource
 
 	mounted    string    // where the application is mounted (AddSubapp), "" at the top
+	prefix     string    // WithPrefix: where something in front serves the application
 	hostRouted bool      // some route has a host rule (AddDomain): routed by resolveHost
 	subs       []*Router // routers of the applications mounted in this one
 

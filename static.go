@@ -183,7 +183,7 @@ func (c *staticConfig) handle(req *Request) (Resp, error) {
 		if !c.showIndex {
 			return nil, HTTPForbidden()
 		}
-		return c.index(resolved, rel, name)
+		return c.index(req.mountPrefix()+c.prefix, resolved, rel, name)
 	}
 	// Opened again when sent, through the root: a swap since the Stat
 	// reaches nothing outside.
@@ -202,8 +202,9 @@ func within(dir, path string) bool {
 
 // index renders a directory listing like aiohttp's, names HTML-escaped:
 // the title is "Index of /" and the directory's path relative to the
-// static directory ("." for the directory itself).
-func (c *staticConfig) index(resolved, rel, name string) (Resp, error) {
+// static directory ("." for the directory itself). The links start with
+// base.
+func (c *staticConfig) index(base, resolved, rel, name string) (Resp, error) {
 	var d *os.File
 	var err error
 	if rel != "" {
@@ -241,7 +242,7 @@ func (c *staticConfig) index(resolved, rel, name string) (Resp, error) {
 		if isDir {
 			shown += "/"
 		}
-		href := c.prefix + "/" + (&url.URL{Path: p}).EscapedPath()
+		href := base + "/" + (&url.URL{Path: p}).EscapedPath()
 		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(href), html.EscapeString(shown))
 	}
 	b.WriteString("</ul>\n</body>\n</html>")

@@ -36,7 +36,8 @@ func AppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVers
 // never a wrong URL; so is a URL an earlier route would take. A static route
 // (AddStatic) takes the file as Parts{"filename": "css/site.css"}, whose
 // '/' separate path segments, and may append its version (AppendVersion,
-// StaticAppendVersion).
+// StaticAppendVersion). The URL starts with the application's WithPrefix,
+// if any.
 //
 //	u, err := app.Router.Named("greet").URL(aioweb.Parts{"name": "a b"}, nil) // "/greet/a%20b"
 func (r *Route) URL(parts Parts, query url.Values, opts ...URLOption) (string, error) {
@@ -83,6 +84,9 @@ func (r *Route) URL(parts Parts, query url.Values, opts ...URLOption) (string, e
 				query.Set("v", v)
 			}
 		}
+	}
+	if r.router != nil {
+		path = r.router.prefix + path // WithPrefix: the URL clients use
 	}
 	if len(query) > 0 {
 		path += "?" + query.Encode()
