@@ -8,6 +8,8 @@ package aioweb
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -292,32 +294,91 @@ func (l *lifecycle) register(list *[]hook, fn func(context.Context) error, ran f
 }
 
 // handlerCount counts running handlers and lets shutdown wait for none
-// without polling: the transition to zero wakes the waiters.
+// without polling. Every request writes it twice, so it is sharded: a
+// request adds to one of several cache-line-padded shards, chosen at random
+// (math/rand/v2's per-thread generator, no shared state), instead of all
+// cores bouncing one cache line. Each shard holds two monotonic counts,
+// started and finished; the running count is the started total minus the
+// finished total, read finished first (see Load). Only when a Wait is
+// pending does an ending handler sum the shards to wake it at zero.
 type handlerCount struct {
-	n    atomic.Int64
-	mu   sync.Mutex
-	idle chan struct{} // made by Wait, closed when n reaches 0
+	shards  atomic.Pointer[[]countShard] // made on first use
+	waiters atomic.Int32                 // pending Waits: read on every end, written rarely
+	mu      sync.Mutex
+	idle    chan struct{} // made by Wait, closed when the count reaches 0
 }
 
-// Add adds delta (1 when a handler starts, -1 when it ends).
+// countShard is one shard, alone on its cache lines (128 bytes: adjacent
+// lines are fetched in pairs on common x86 parts).
+type countShard struct {
+	started, finished atomic.Uint64
+	_                 [128 - 16]byte
+}
+
+// maxShards bounds the shards; with GOMAXPROCS at or above it, a few cores
+// share each shard.
+const maxShards = 64
+
+func (c *handlerCount) shardList() []countShard {
+	if p := c.shards.Load(); p != nil {
+		return *p
+	}
+	n := 1
+	for n < runtime.GOMAXPROCS(0) && n < maxShards {
+		n *= 2
+	}
+	s := make([]countShard, n)
+	c.shards.CompareAndSwap(nil, &s)
+	return *c.shards.Load()
+}
+
+// Add adds delta (1 when a handler starts, -1 when it ends); a start and
+// its end may land on different shards.
 func (c *handlerCount) Add(delta int64) {
-	if c.n.Add(delta) != 0 {
+	shards := c.shardList()
+	sh := &shards[rand.Uint32()&uint32(len(shards)-1)]
+	if delta >= 0 {
+		sh.started.Add(uint64(delta))
 		return
 	}
-	c.mu.Lock()
-	if c.idle != nil && c.n.Load() == 0 {
-		close(c.idle)
-		c.idle = nil
+	sh.finished.Add(uint64(-delta))
+	// Ordered after the add (atomics are sequentially consistent): either
+	// this sees the waiter, or the waiter's Load sees this end.
+	if c.waiters.Load() == 0 {
+		return
 	}
-	c.mu.Unlock()
+	if c.Load() == 0 {
+		c.mu.Lock()
+		if c.idle != nil && c.Load() == 0 {
+			close(c.idle)
+			c.idle = nil
+		}
+		c.mu.Unlock()
+	}
 }
 
-// Load returns the count.
-func (c *handlerCount) Load() int64 { return c.n.Load() }
+// Load returns the count. It reads every shard's finished count before any
+// started count: both only grow, so the result is at least the true count
+// at the instant between the two passes, and a result of 0 means the count
+// was 0 at that instant (no handler was running), even while others start
+// and end during the read.
+func (c *handlerCount) Load() int64 {
+	shards := c.shardList()
+	var started, finished uint64
+	for i := range shards {
+		finished += shards[i].finished.Load()
+	}
+	for i := range shards {
+		started += shards[i].started.Load()
+	}
+	return int64(started - finished)
+}
 
 // Wait blocks until the count is zero or ctx ends, and returns ctx's error
 // in the latter case.
 func (c *handlerCount) Wait(ctx context.Context) error {
+	c.waiters.Add(1)
+	defer c.waiters.Add(-1)
 	for {
 		c.mu.Lock()
 		if c.idle == nil {
@@ -325,14 +386,14 @@ func (c *handlerCount) Wait(ctx context.Context) error {
 		}
 		ch := c.idle
 		c.mu.Unlock()
-		if c.n.Load() == 0 {
+		if c.Load() == 0 {
 			return nil
 		}
 		select {
 		case <-ch:
 			// Reached zero; a new handler may have started since.
 		case <-ctx.Done():
-			if c.n.Load() == 0 {
+			if c.Load() == 0 {
 				return nil
 			}
 			return ctx.Err()

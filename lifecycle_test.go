@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -281,5 +282,65 @@ func TestHandlerCountWait(t *testing.T) {
 	}
 	if c.Load() != 0 {
 		t.Errorf("count %d", c.Load())
+	}
+}
+
+// TestHandlerCountNeverUndercounts: the sharded count never reads below
+// the handlers that are running, while others start and end on other
+// shards during the read; so Wait cannot see a false zero.
+func TestHandlerCountNeverUndercounts(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8)) // 8 shards
+	var c handlerCount
+	if n := len(c.shardList()); n != 8 {
+		t.Fatalf("%d shards at GOMAXPROCS 8, want 8", n)
+	}
+	const held = 3
+	for i := 0; i < held; i++ {
+		c.Add(1)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c.Add(1)
+				c.Add(-1)
+			}
+		}()
+	}
+	waitDone := make(chan error, 1)
+	go func() { waitDone <- c.Wait(context.Background()) }()
+	for i := 0; i < 200000; i++ {
+		if n := c.Load(); n < held {
+			t.Fatalf("read %d with %d running", n, held)
+		}
+	}
+	select {
+	case err := <-waitDone:
+		t.Fatalf("Wait returned (%v) with %d running", err, held)
+	default:
+	}
+	close(stop)
+	wg.Wait()
+	for i := 0; i < held; i++ {
+		c.Add(-1)
+	}
+	select {
+	case err := <-waitDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait did not wake at zero")
+	}
+	if n := c.Load(); n != 0 {
+		t.Fatalf("count %d after all ended", n)
 	}
 }
