@@ -728,7 +728,14 @@ func isCleanPath(p string) bool {
 	if p == "" || p[0] != '/' {
 		return false
 	}
-	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+	clean := true // no "//" and no "/." in p: one pass
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] == '/' && (p[i+1] == '/' || p[i+1] == '.') {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return true
 	}
 	c := path.Clean(p)

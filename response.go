@@ -200,12 +200,14 @@ func (r *Response) send(req *Request) error {
 	}
 	// Work out every header before touching the writer's map, so a
 	// response that cannot be sent leaves nothing behind for the 500.
-	prevCT := r.Headers["Content-Type"]
-	if prevCT == nil {
-		prevCT = h["Content-Type"]
-	}
 	body := r.Body
 	text := r.Text != ""
+	var prevCT []string // the Content-Type already set, if it matters
+	if text || len(body) > 0 || r.ContentType != "" {
+		if prevCT = r.Headers["Content-Type"]; prevCT == nil {
+			prevCT = h["Content-Type"]
+		}
+	}
 	var ctype []string // nil: leave Content-Type as it is
 	switch {
 	case text:

@@ -268,13 +268,14 @@ func TestGitHubRoutesAnswerCorrectly(t *testing.T) {
 func benchRequests(b *testing.B, h http.Handler, reqs []*http.Request) {
 	w := &nopWriter{h: http.Header{}}
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	cpu := startCPU()
+	for b.Loop() {
 		for _, r := range reqs {
 			w.reset()
 			h.ServeHTTP(w, r)
 		}
 	}
+	cpu.report(b)
 }
 
 func pick(rs []route, method, path string) []*http.Request {

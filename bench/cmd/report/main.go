@@ -20,7 +20,7 @@ import (
 	"strings"
 )
 
-type result struct{ ns, bytes, allocs float64 }
+type result struct{ ns, cpu, bytes, allocs float64 }
 
 // baselineOrder lists the baselines a table's ratios are taken against.
 var baselineOrder = []string{"servemux", "servemux+regexp", "first", "raw-coder", "net-http-ParseMultipartForm"}
@@ -94,6 +94,8 @@ func main() {
 				r.bytes = v
 			case "allocs/op":
 				r.allocs = v
+			case "cpu-ns/op":
+				r.cpu = v
 			}
 		}
 		if runs[group] == nil {
@@ -119,26 +121,37 @@ func main() {
 		if base == "" {
 			continue
 		}
-		baseBy := map[int]float64{}
+		baseBy := map[int]result{}
 		for i, r := range runs[g][base] {
-			baseBy[roundOf[g][base][i]] = r.ns
+			baseBy[roundOf[g][base][i]] = r
 		}
 		type row struct {
-			sub               string
-			ns, bytes, allocs float64
-			ratio, rmin, rmax float64
-			rounds            int
+			sub                    string
+			ns, cpu, bytes, allocs float64
+			ratio, rmin, rmax      float64
+			wall                   float64
+			rounds                 int
 		}
 		var rows []row
+		hasCPU := false
 		for s, rs := range runs[g] {
-			var ns, ratios []float64
+			var ns, cpu, ratios, walls []float64
 			for i, r := range rs {
 				ns = append(ns, r.ns)
-				if b := baseBy[roundOf[g][s][i]]; b > 0 {
-					ratios = append(ratios, r.ns/b)
+				cpu = append(cpu, r.cpu)
+				b, ok := baseBy[roundOf[g][s][i]]
+				if !ok || b.ns == 0 {
+					continue
+				}
+				walls = append(walls, r.ns/b.ns)
+				if r.cpu > 0 && b.cpu > 0 {
+					hasCPU = true
+					ratios = append(ratios, r.cpu/b.cpu)
+				} else {
+					ratios = append(ratios, r.ns/b.ns)
 				}
 			}
-			rw := row{sub: s, ns: median(ns), bytes: rs[len(rs)-1].bytes, allocs: rs[len(rs)-1].allocs, ratio: median(ratios), rounds: len(ratios)}
+			rw := row{sub: s, ns: median(ns), cpu: median(cpu), bytes: rs[len(rs)-1].bytes, allocs: rs[len(rs)-1].allocs, ratio: median(ratios), wall: median(walls), rounds: len(ratios)}
 			if len(ratios) > 0 {
 				rw.rmin, rw.rmax = ratios[0], ratios[0]
 				for _, v := range ratios {
@@ -148,9 +161,16 @@ func main() {
 			rows = append(rows, rw)
 		}
 		sort.Slice(rows, func(i, j int) bool { return rows[i].ratio < rows[j].ratio })
-		fmt.Printf("### %s\n\n| router | ns/op (median) | B/op | allocs/op | ns/op vs %s: median | min–max (%d rounds) |\n|---|---|---|---|---|---|\n", g, base, rows[0].rounds)
-		for _, r := range rows {
-			fmt.Printf("| %s | %.0f | %.0f | %.0f | **%.2fx** | %.2f–%.2f |\n", r.sub, r.ns, r.bytes, r.allocs, r.ratio, r.rmin, r.rmax)
+		if hasCPU {
+			fmt.Printf("### %s\n\n| router | cpu-ns/op | ns/op (wall) | B/op | allocs/op | cpu-ns/op vs %s: median | min–max (%d rounds) | wall ns/op vs %s |\n|---|---|---|---|---|---|---|---|\n", g, base, rows[0].rounds, base)
+			for _, r := range rows {
+				fmt.Printf("| %s | %.0f | %.0f | %.0f | %.0f | **%.2fx** | %.2f–%.2f | %.2fx |\n", r.sub, r.cpu, r.ns, r.bytes, r.allocs, r.ratio, r.rmin, r.rmax, r.wall)
+			}
+		} else {
+			fmt.Printf("### %s\n\n| router | ns/op (median) | B/op | allocs/op | ns/op vs %s: median | min–max (%d rounds) |\n|---|---|---|---|---|---|\n", g, base, rows[0].rounds)
+			for _, r := range rows {
+				fmt.Printf("| %s | %.0f | %.0f | %.0f | **%.2fx** | %.2f–%.2f |\n", r.sub, r.ns, r.bytes, r.allocs, r.ratio, r.rmin, r.rmax)
+			}
 		}
 		fmt.Println()
 	}
