@@ -6,9 +6,9 @@ package aioweb
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -133,11 +133,7 @@ type View map[string]Handler
 // AddView registers every method of view on path (aiohttp's add_view) and
 // returns the routes, sorted by method. Options (a name) apply to the first.
 func (rt *Router) AddView(path string, view View, opts ...RouteOption) []*Route {
-	methods := make([]string, 0, len(view))
-	for m := range view {
-		methods = append(methods, m)
-	}
-	sort.Strings(methods)
+	methods := slices.Sorted(maps.Keys(view))
 	twin := rt.nextTwin()
 	var routes []*Route
 	var res *Resource
