@@ -54,7 +54,11 @@ type Request struct {
 	MatchInfo map[string]string
 	// Route is the matched route, nil when the request resolved to 404/405.
 	Route *Route
-	// App is the application serving the request.
+	// App is the application serving the request: while a
+	// sub-application's middlewares and handler run, that sub-application.
+	// It is set back as the parents' middlewares resume, so a goroutine
+	// that outlives a sub-application's handler copies it first; no other
+	// field is written once the handler returned.
 	App *Application
 
 	r        *http.Request

@@ -158,10 +158,13 @@ var ErrPrepareHook = errors.New("aioweb: response prepare hook failed")
 // handling application's chain root first, with a hook's panic turned into
 // its error.
 func (req *Request) runPrepare(app *Application, status int) (err error) {
-	saved := req.App
-	req.App = app
+	// req.App is written only when it changes: a goroutine the handler
+	// left reading req after returning must not race with the send.
+	if saved := req.App; saved != app {
+		req.App = app
+		defer func() { req.App = saved }()
+	}
 	defer func() {
-		req.App = saved
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
@@ -169,8 +172,28 @@ func (req *Request) runPrepare(app *Application, status int) (err error) {
 			err = panicError(v)
 		}
 	}()
-	resp := PreparedResponse{Status: status, Kind: req.kind, Header: req.w.Header()}
+	h := req.w.Header()
+	unshareHeader(h)
+	resp := PreparedResponse{Status: status, Kind: req.kind, Header: h}
 	return runPrepareHooks(app, req, resp)
+}
+
+// unshareHeader gives each value of h that is one of send.go's shared
+// constant slices (hdrTextPlain, ...) a slice of its own, so a hook that
+// edits a value in place (h["Content-Type"][0] += ...) changes this response
+// only, not every later one.
+func unshareHeader(h http.Header) {
+	for k, vs := range h {
+		if len(vs) == 1 && isSharedValue(&vs[0]) {
+			h[k] = []string{vs[0]}
+		}
+	}
+}
+
+// isSharedValue reports whether p is the element of a shared constant
+// header value.
+func isSharedValue(p *string) bool {
+	return p == &hdrTextPlain[0] || p == &hdrClose[0] || p == &hdr500Length[0] || p == &hdrZero[0]
 }
 
 // runPrepareHooks runs the hooks of app's parents, then app's own.

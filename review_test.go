@@ -1,0 +1,89 @@
+// review_test.go holds regression tests from the hostile review of main:
+// what a hook or a goroutine outliving its handler may do without touching
+// other requests.
+
+package aioweb
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// TestPrepareHookInPlaceEditStaysInItsResponse: a hook that edits a header
+// value in place (h[k][0] += ...) changes its own response only. aioweb puts
+// shared constant slices in the writer's map (text/plain, Content-Length 0,
+// the 500's Connection: close); before the fix each request's edit went into
+// the constant, so the third response carried the suffix three times and
+// concurrent requests raced.
+func TestPrepareHookInPlaceEditStaysInItsResponse(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute("GET", "/text", func(req *Request) (Resp, error) { return &Response{Text: "ok"}, nil })
+	app.Router.AddRoute("GET", "/empty", func(req *Request) (Resp, error) { return &Response{Status: 200}, nil })
+	app.Router.AddRoute("GET", "/fail", func(req *Request) (Resp, error) { return nil, errors.New("boom") })
+	app.OnResponsePrepare(func(req *Request, r PreparedResponse) error {
+		for _, k := range []string{"Content-Type", "Content-Length", "Connection"} {
+			if v := r.Header[k]; len(v) == 1 {
+				v[0] += "x"
+			}
+		}
+		return nil
+	})
+	url := "http://" + serve(t, app)
+	get := func(path string) http.Header {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.Header
+	}
+	for i := range 3 {
+		if got := get("/text").Get("Content-Type"); got != "text/plain; charset=utf-8x" {
+			t.Errorf("/text #%d: Content-Type %q, want the hook's one suffix", i, got)
+		}
+		if got := get("/fail").Get("Content-Type"); got != "text/plain; charset=utf-8x" {
+			t.Errorf("/fail #%d: Content-Type %q, want the hook's one suffix", i, got)
+		}
+		get("/empty")
+	}
+	if hdrTextPlain[0] != "text/plain; charset=utf-8" || hdrClose[0] != "close" || hdrZero[0] != "0" || hdr500Length[0] != strconv.Itoa(len(internalErrorBody)) {
+		t.Errorf("shared header constants changed: %q %q %q %q", hdrTextPlain, hdrClose, hdrZero, hdr500Length)
+	}
+}
+
+// TestRetainedRequestReadAfterReturn: a handler may hand req to a goroutine
+// that reads its fields after the handler returned; sending the response
+// must not write them (it wrote req.App around the OnResponsePrepare hooks:
+// DATA RACE under -race).
+func TestRetainedRequestReadAfterReturn(t *testing.T) {
+	if !raceEnabled {
+		t.Skip("a race: meaningful under -race")
+	}
+	app := NewApplication()
+	var wg sync.WaitGroup
+	app.Router.AddRoute("GET", "/x/{name}", func(req *Request) (Resp, error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, _ = req.App, req.MatchInfo["name"], req.Route
+			_ = req.Method + req.Path + req.Header.Get("X")
+		}()
+		return &Response{Text: "ok"}, nil
+	})
+	app.OnResponsePrepare(func(*Request, PreparedResponse) error { return nil })
+	url := "http://" + serve(t, app)
+	for range 5 {
+		resp, err := http.Get(url + "/x/a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	wg.Wait()
+}
