@@ -213,6 +213,7 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 	}
 	defer req.runDone()
 	resp, err := a.call(req, chain)
+	req.boundUnreadBody() // body.go: a stalled unread body cannot hold the answer
 	a.finish(req, resp, err)
 	if req.expectPending() {
 		// The client waits for 100 Continue that will never come, and

@@ -102,6 +102,7 @@ func (req *Request) root() *Request {
 type bodyMore struct {
 	root    *Request     // the request this one was cloned from
 	bodyEOF bool         // the body reader reached its end
+	bodyBad bool         // reading the body failed (a timeout, a broken connection)
 	spool   *uploadSpool // the request's spilled uploads
 }
 
@@ -124,11 +125,7 @@ func (req *Request) openBody(limited bool) (io.Reader, error) {
 			"Maximum request body size %d exceeded, Content-Length %d", limit, req.r.ContentLength)))
 	}
 	bx.continueSent = true // net/http sends 100 Continue on the first read
-	idle := req.App.BodyIdleTimeout()
-	if srv, ok := req.r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 {
-		idle = 0 // the server's whole-request deadline applies: keep it
-	}
-	var rd io.Reader = &idleReader{req: req, src: req.r.Body, d: idle}
+	var rd io.Reader = &idleReader{req: req, src: req.r.Body, d: req.idleTimeout()}
 	if enc != "" {
 		rd = &decodeReader{src: rd, enc: enc}
 	}
@@ -151,6 +148,42 @@ func (req *Request) contentEncoding() string {
 		return "deflate"
 	}
 	return ""
+}
+
+// boundUnreadBody runs after the handler returned, before the response goes
+// out: net/http reads and discards up to 256 KiB of a body the handler left
+// unread before it answers, and would wait forever on a client that stopped
+// sending. The idle timeout bounds that wait too.
+func (req *Request) boundUnreadBody() {
+	r := req.r
+	if req.hijacked || r.ProtoMajor != 1 || r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody ||
+		req.ext != nil && (req.ext.more.bodyEOF || req.ext.more.bodyBad) {
+		return // read to the end, or failed: its deadline (if any) stays
+	}
+	if _, ok := r.Header["Expect"]; ok {
+		return // a client still waiting for 100 Continue is handled by expect.go
+	}
+	d := req.idleTimeout()
+	if d <= 0 {
+		return
+	}
+	if r.ContentLength > 0 {
+		// A zero-length read never blocks on an HTTP/1 body of known
+		// length; io.EOF means the handler read it all itself.
+		if _, err := r.Body.Read(nil); err != nil {
+			return
+		}
+	}
+	http.NewResponseController(req.w).SetReadDeadline(time.Now().Add(d))
+}
+
+// idleTimeout returns the body idle timeout that applies to this request:
+// none when the server has a ReadTimeout (that deadline stays).
+func (req *Request) idleTimeout() time.Duration {
+	if srv, ok := req.r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 {
+		return 0
+	}
+	return req.App.BodyIdleTimeout()
 }
 
 // idleReader ends a body that sends nothing for d: it moves the connection's
@@ -184,6 +217,7 @@ func (r *idleReader) Read(p []byte) (int, error) {
 	}
 	// Any other error keeps the deadline: net/http may still discard the
 	// rest of the body before answering, and must not wait forever.
+	r.req.bx().more.bodyBad = true
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		text := "408: Request Timeout: the request body took too long" // the server's ReadTimeout
 		if r.d > 0 {

@@ -383,3 +383,36 @@ func TestValidateCharsetMessage(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 }
+
+// TestUnreadBodyKeepAlive: a handler that reads the raw body itself, or
+// ignores a body that is all there, keeps the connection reusable (the
+// idle bound on unread bodies does not break keep-alive).
+func TestUnreadBodyKeepAlive(t *testing.T) {
+	app := NewApplication(WithBodyIdleTimeout(time.Second))
+	app.Router.AddRoute("POST", "/direct", func(req *Request) (Resp, error) {
+		b, err := io.ReadAll(req.HTTPRequest().Body)
+		return &Response{Body: b}, err
+	})
+	app.Router.AddRoute("POST", "/ignore", func(req *Request) (Resp, error) {
+		return &Response{Text: "ignored"}, nil
+	})
+	addr := serve(t, app)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(c)
+	for i, c2 := range []struct{ path, want string }{{"/direct", "hello"}, {"/ignore", "ignored"}, {"/direct", "hello"}} {
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", c2.path)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || string(b) != c2.want || resp.Close {
+			t.Errorf("request %d %s: %d %q close=%v", i, c2.path, resp.StatusCode, b, resp.Close)
+		}
+	}
+}
