@@ -321,7 +321,15 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
     exception says why.
   - Undecodable text and malformed JSON bodies are 400, not 500; a charset Go
     cannot decode is 415. Bodies are limited (WithClientMaxSize, 1 MiB by
-    default, 413 beyond, as aiohttp 3's client_max_size).
+    default, 413 beyond, as aiohttp 3's client_max_size). A body of exactly
+    the limit is accepted (aiohttp 3.8 refuses it: its check is >=). The 413
+    text names the bytes read when the limit passed, as aiohttp's; when the
+    client still waits for 100 Continue the body is refused from its
+    Content-Length without inviting it ("..., Content-Length N"). A gzip or
+    deflate body that does not decode is a 400 (aiohttp 3.8: 500). Forms are
+    limited to WithMaxFormFields fields and parts (aiohttp: none), and a
+    body that sends nothing for WithBodyIdleTimeout is a 408 (aiohttp: no
+    such timeout).
   - An error after a StreamResponse sent its headers aborts the connection (as
     aiohttp 3) instead of writing a second response.
   - Query keeps blank values ("?x=" gives x=""), as aiohttp 3.

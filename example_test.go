@@ -739,3 +739,42 @@ func ExampleApplication_OnResponsePrepare() {
 	// /boom 500 nosniff true
 	// node-7
 }
+
+// Request.Clone (aiohttp's request.clone) lets a middleware pass the handler
+// a changed request: here a method override from a header. MatchInfo stays
+// the original's; the body is shared and read once, by whoever reads it.
+func ExampleRequest_Clone() {
+	override := aioweb.MiddlewareFunc(func(req *aioweb.Request, next aioweb.Handler) (aioweb.Resp, error) {
+		m := req.Header.Get("X-HTTP-Method-Override")
+		if m == "" {
+			return next(req)
+		}
+		c, err := req.Clone(aioweb.CloneOptions{Method: m})
+		if err != nil {
+			return nil, err
+		}
+		return next(c)
+	})
+	app := aioweb.NewApplication(aioweb.WithMiddlewares(override))
+	app.Router.AddRoute("*", "/items/{id}", func(req *aioweb.Request) (aioweb.Resp, error) {
+		body, err := req.Text()
+		if err != nil {
+			return nil, err
+		}
+		return &aioweb.Response{Text: req.Method + " item " + req.MatchInfo["id"] + ": " + body}, nil
+	})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/items/7", strings.NewReader("new name"))
+	req.Header.Set("X-HTTP-Method-Override", "PATCH")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(b))
+	// Output:
+	// PATCH item 7: new name
+}
