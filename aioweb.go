@@ -179,8 +179,7 @@ func isUpper(s string) bool {
 // dispatch runs the expect handler, the middleware chain and the handler for
 // a resolved request and sends the result.
 func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resolution) {
-	a.inflight.Add(1)
-	defer a.inflight.Add(-1)
+	defer a.inflight.end(a.inflight.begin())
 	req := &Request{
 		Method:    r.Method,
 		Path:      r.URL.Path,

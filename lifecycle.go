@@ -332,6 +332,17 @@ func (c *handlerCount) shardList() []countShard {
 	return *c.shards.Load()
 }
 
+// begin counts a handler that starts and returns the shard to pass to end.
+func (c *handlerCount) begin() *countShard {
+	shards := c.shardList()
+	sh := &shards[rand.Uint32()&uint32(len(shards)-1)]
+	sh.started.Add(1)
+	return sh
+}
+
+// end counts the end of the handler begin counted on sh.
+func (c *handlerCount) end(sh *countShard) { c.finish(sh, 1) }
+
 // Add adds delta (1 when a handler starts, -1 when it ends); a start and
 // its end may land on different shards.
 func (c *handlerCount) Add(delta int64) {
@@ -341,7 +352,11 @@ func (c *handlerCount) Add(delta int64) {
 		sh.started.Add(uint64(delta))
 		return
 	}
-	sh.finished.Add(uint64(-delta))
+	c.finish(sh, uint64(-delta))
+}
+
+func (c *handlerCount) finish(sh *countShard, n uint64) {
+	sh.finished.Add(n)
 	// Ordered after the add (atomics are sequentially consistent): either
 	// this sees the waiter, or the waiter's Load sees this end.
 	if c.waiters.Load() == 0 {

@@ -289,8 +289,8 @@ func (a *Application) wrap(h Handler) (Handler, error) {
 	return func(req *Request) (Resp, error) {
 		parent := req.App
 		req.App = a
-		a.inflight.Add(1)
-		defer func() { req.App = parent; a.inflight.Add(-1) }()
+		sh := a.inflight.begin()
+		defer func() { req.App = parent; a.inflight.end(sh) }()
 		return inner(req)
 	}, nil
 }
