@@ -32,11 +32,16 @@ done
 for round in $(seq "$ROUNDS"); do
   for k in $(seq 0 $((n-1))); do
     i=$(( (k + round) % n ))
+    cpu0=$(awk '{print $14+$15}' /proc/${pids[$i]}/stat)
     out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:${ports[$i]}/")
+    cpu1=$(awk '{print $14+$15}' /proc/${pids[$i]}/stat)
+    reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+    # server CPU time per request, in microseconds (clock ticks of 1/CLK_TCK s)
+    cpuus=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f", (b-a)/hz*1e6/n}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}')
     rss=$(awk '/VmHWM/ {print $2}' /proc/${pids[$i]}/status)
-    echo "$round $i $rps $p99 $rss" >> "$tmp/results"
+    echo "$round $i $rps $p99 $rss $cpuus" >> "$tmp/results"
   done
 done
 /usr/bin/python3 - "$tmp/results" "$ROUNDS" "$SECS" "$CONNS" "$THREADS" <<'PY'
@@ -44,18 +49,22 @@ import sys, statistics
 rows = [l.split() for l in open(sys.argv[1])]
 names = ['net/http', 'aioweb', 'tour (aioweb, 1 middleware)', 'chi', 'aiohttp 3.8']
 by = {}
-for r, i, rps, p99, rss in rows:
-    by.setdefault(int(i), {})[int(r)] = (float(rps), float(p99), int(rss))
+for r, i, rps, p99, rss, cpu in rows:
+    by.setdefault(int(i), {})[int(r)] = (float(rps), float(p99), int(rss), float(cpu))
 base = by[0]
 print(f"wrk -t{sys.argv[5]} -c{sys.argv[4]} -d{sys.argv[3]}s on 127.0.0.1 (wrk and the server share the cores), "
       f"{sys.argv[2]} rounds, server order rotated each round; medians over rounds, ratios taken within a round.\n")
-print("| server | requests/s | p99 latency | peak RSS | req/s vs net/http: median | min–max |")
-print("|---|---|---|---|---|---|")
+print("Server CPU per request is the server process's CPU time (/proc/PID/stat) over the requests wrk")
+print("counted: unlike requests/s it does not depend on how the shared cores were split.\n")
+print("| server | requests/s | p99 latency | peak RSS | req/s vs net/http: median | min–max | server CPU per request | CPU/request vs net/http: median | min–max |")
+print("|---|---|---|---|---|---|---|---|---|")
 for i in sorted(by):
     rs = by[i]
     rps = statistics.median(v[0] for v in rs.values())
     p99 = statistics.median(v[1] for v in rs.values())
     rss = max(v[2] for v in rs.values())
     ratios = [rs[k][0] / base[k][0] for k in rs]
-    print(f"| {names[i]} | {rps:,.0f} | {p99:.2f} ms | {rss/1024:.1f} MiB | **{statistics.median(ratios):.2f}x** | {min(ratios):.2f}–{max(ratios):.2f} |")
+    cpu = statistics.median(v[3] for v in rs.values())
+    cr = [rs[k][3] / base[k][3] for k in rs]
+    print(f"| {names[i]} | {rps:,.0f} | {p99:.2f} ms | {rss/1024:.1f} MiB | **{statistics.median(ratios):.2f}x** | {min(ratios):.2f}–{max(ratios):.2f} | {cpu:.1f} µs | **{statistics.median(cr):.2f}x** | {min(cr):.2f}–{max(cr):.2f} |")
 PY
