@@ -27,6 +27,8 @@ type urlConfig struct {
 // content hash as "?v=..." (aiohttp's url_for(append_version=...)), over
 // the route's StaticAppendVersion setting. A file that does not exist, or
 // that the route would not serve, gets no version. Other routes ignore it.
+// The file is read and hashed on every call, as aiohttp does: build the
+// URLs of large files once (at startup, say) rather than per request.
 func AppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVersion = &on } }
 
 // URL builds the path of this route for parts, with query appended when
