@@ -181,7 +181,7 @@ func TestAddDomainServing(t *testing.T) {
 	if u, err := api.Router.Named("user").URL(Parts{"id": "a b"}, nil); err != nil || u != "/users/a%20b/" {
 		t.Errorf("URL = %q, %v", u, err)
 	}
-	if n := len(app.Router.Routes()); n != 8 || !strings.Contains(app.Router.Routes()[2].String(), "host=api.example.com:8080") {
+	if n := len(app.Router.Routes()); n != 8 || !strings.Contains(app.Router.Routes()[2].String(), "host=api.example.com:8080 (regex)") {
 		t.Errorf("Routes() = %v", app.Router.Routes())
 	}
 }

@@ -89,8 +89,8 @@ func (r *Route) Vars() []string { return append([]string(nil), r.vars...) }
 // or MatcherRegex. It is known once the application has started serving
 // (before that it is the matcher the route is expected to get).
 func (r *Route) Matcher() string {
-	if r.fellBack.Load() {
-		return MatcherRegex
+	if r.fellBack.Load() || r.router != nil && r.router.hostRouted {
+		return MatcherRegex // AddDomain: every route is scanned in order
 	}
 	return r.matcher
 }
