@@ -416,3 +416,57 @@ func TestUnreadBodyKeepAlive(t *testing.T) {
 		}
 	}
 }
+
+// postForm posts a multipart form built from parts to a Post handler
+// that answers describeForm's lines, and returns the status and body.
+func postForm(t *testing.T, app *Application, parts ...part) (int, string) {
+	t.Helper()
+	ct, body := multipartBody(t, parts...)
+	return postRaw(t, serveURL(t, app)+"/form", body, "Content-Type", ct)
+}
+
+// TestUpstream_test_web_functional_test_post_form: an urlencoded form with
+// a blank value ({"a": "1", "b": "2", "c": ""}).
+func TestUpstream_test_web_functional_test_post_form(t *testing.T) {
+	status, got := send(t, serveURL(t, formApp())+"/form", "POST", "application/x-www-form-urlencoded", []byte("a=1&b=2&c="))
+	if status != 200 || got != "a=1\nb=2\nc=\n" {
+		t.Errorf("%d %q", status, got)
+	}
+}
+
+// TestUpstream_test_web_functional_test_files_upload_with_same_key: two
+// files under one key, both kept in order with their names and content.
+func TestUpstream_test_web_functional_test_files_upload_with_same_key(t *testing.T) {
+	status, got := postForm(t, formApp(),
+		part{name: "file", filename: "test1.jpeg", ctype: "image/jpeg", data: []byte("binary data 1")},
+		part{name: "file", filename: "test2.jpeg", ctype: "image/jpeg", data: []byte("binary data 2")})
+	want := `file=file(file|test1.jpeg|image/jpeg|13|"binary data 1")` + "\n" + `file=file(file|test2.jpeg|image/jpeg|13|"binary data 2")` + "\n"
+	if status != 200 || got != want {
+		t.Errorf("%d %q", status, got)
+	}
+}
+
+// TestUpstream_test_web_functional_test_post_max_client_size: a form over
+// client_max_size is a 413 with aiohttp's text. aiohttp counts a multipart
+// form's field data ("actual body size 1024" for the 1024-byte field);
+// aioweb counts the body bytes read, so the number differs (see doc.go's
+// differences).
+func TestUpstream_test_web_functional_test_post_max_client_size(t *testing.T) {
+	status, got := postForm(t, formApp(WithClientMaxSize(10)),
+		part{name: "long_string", data: bytes.Repeat([]byte("x"), 1024)},
+		part{name: "file", filename: "file", ctype: "application/octet-stream", data: []byte("test")})
+	var n int
+	if _, err := fmt.Sscanf(got, "Maximum request body size 10 exceeded, actual body size %d", &n); status != 413 || err != nil || n <= 10 {
+		t.Errorf("%d %q", status, got)
+	}
+}
+
+// TestUpstream_test_web_functional_test_post_max_client_size_for_file: a
+// single small file over a 2-byte limit is a 413.
+func TestUpstream_test_web_functional_test_post_max_client_size_for_file(t *testing.T) {
+	status, got := postForm(t, formApp(WithClientMaxSize(2)),
+		part{name: "file", filename: "file", ctype: "application/octet-stream", data: []byte("test")})
+	if status != 413 || !strings.HasPrefix(got, "Maximum request body size 2 exceeded, actual body size ") {
+		t.Errorf("%d %q", status, got)
+	}
+}

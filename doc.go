@@ -323,7 +323,8 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
     cannot decode is 415. Bodies are limited (WithClientMaxSize, 1 MiB by
     default, 413 beyond, as aiohttp 3's client_max_size). A body of exactly
     the limit is accepted (aiohttp 3.8 refuses it: its check is >=). The 413
-    text names the bytes read when the limit passed, as aiohttp's; when the
+    text names the bytes read when the limit passed, as aiohttp's (for a
+    multipart form aiohttp counts the form's data, aioweb the body); when the
     client still waits for 100 Continue the body is refused from its
     Content-Length without inviting it ("..., Content-Length N"). A gzip or
     deflate body that does not decode is a 400 (aiohttp 3.8: 500). Forms are
