@@ -1,6 +1,7 @@
 // match.go owns request matching: the matchers built when the application
 // freezes (an exact-match map for static paths, one ServeMux pattern per
-// segment shape, the regex fallback), the per-segment regex checks with
+// segment shape, checked by a ServeMux and served by the shape tree, the
+// regex fallback), the per-segment regex checks with
 // their fast character-class matcher, and the resolution of each request,
 // combined so that the first registered route wins, as in aiohttp.
 
