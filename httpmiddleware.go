@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -107,10 +108,20 @@ func (c *httpCall) serve(app *Application, next Handler, w http.ResponseWriter, 
 	}
 	req := c.req
 	pw, pr, ph := req.w, req.r, req.Header
-	req.w, req.r, req.Header = w, r, r.Header
+	// req.Header is exported: written only when the middleware passed
+	// other headers, so a goroutine the handler left reading it does not
+	// race with the restore below.
+	newHeader := !sameHeader(ph, r.Header)
+	req.w, req.r = w, r
+	if newHeader {
+		req.Header = r.Header
+	}
 	c.running.Store(true)
 	defer func() {
-		req.w, req.r, req.Header = pw, pr, ph
+		req.w, req.r = pw, pr
+		if newHeader {
+			req.Header = ph
+		}
 		c.running.Store(false)
 	}()
 	resp, err := next(req)
@@ -120,6 +131,11 @@ func (c *httpCall) serve(app *Application, next Handler, w http.ResponseWriter, 
 		return
 	}
 	app.finish(req, resp, err)
+}
+
+// sameHeader reports whether a and b are the same map.
+func sameHeader(a, b http.Header) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // httpMWWriter is the writer an HTTPMiddleware's middleware gets: the

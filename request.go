@@ -57,8 +57,10 @@ type Request struct {
 	// App is the application serving the request: while a
 	// sub-application's middlewares and handler run, that sub-application.
 	// It is set back as the parents' middlewares resume, so a goroutine
-	// that outlives a sub-application's handler copies it first; no other
-	// field is written once the handler returned.
+	// that outlives a sub-application's handler copies it first. Likewise
+	// an HTTPMiddleware sets back its request (Context, HTTPRequest, and
+	// Header if it passed other headers) when its next handler returns.
+	// No other field is written once the handler returned.
 	App *Application
 
 	r        *http.Request
