@@ -82,8 +82,18 @@ func (a *Application) OnCleanup(fn func(context.Context) error) {
 // so far (every application's, parent first, each in reverse order, with
 // ctx's values but not its cancellation, which may be why startup failed) and
 // returns the error joined with theirs; Cleanup then has nothing left to do.
+// A step that panics gets the same teardowns, then the panic goes on (RunApp
+// closes its listener on the way).
 // Startup runs once; later calls return the first call's result.
 func (a *Application) Startup(ctx context.Context) error {
+	defer func() {
+		if v := recover(); v != nil {
+			// A step panicked: tear down what had started, as after an
+			// error, then let the panic report the bug.
+			a.teardownAfterFailedStartup(context.WithoutCancel(ctx))
+			panic(v)
+		}
+	}()
 	err := a.startup(ctx)
 	if err != nil {
 		// Idempotent: a later call finds no teardowns left.

@@ -5,12 +5,15 @@
 package aioweb
 
 import (
+	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestPrepareHookInPlaceEditStaysInItsResponse: a hook that edits a header
@@ -142,4 +145,37 @@ func TestRetainedRequestThroughHTTPMiddleware(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestRunAppStartupPanicTearsDown: a startup step that panics is a bug the
+// panic reports, but what had started is torn down first, as after an
+// error, and RunApp's listener is closed (before the fix: no teardown, and
+// the port stayed bound for the process that recovered).
+func TestRunAppStartupPanicTearsDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	app := NewApplication()
+	tornDown := false
+	app.CleanupCtx(func(context.Context) (func(context.Context) error, error) {
+		return func(context.Context) error { tornDown = true; return nil }, nil
+	})
+	app.OnStartup(func(context.Context) error { panic("startup bug") })
+	v := func() (v any) {
+		defer func() { v = recover() }()
+		RunApp(app, "", WithListener(ln), WithOutput(nil))
+		return nil
+	}()
+	if v != "startup bug" {
+		t.Fatalf("RunApp: recovered %v, want the startup step's panic", v)
+	}
+	if !tornDown {
+		t.Error("the cleanup context set up before the panic was not torn down")
+	}
+	if c, err := net.DialTimeout("tcp", addr, 5*time.Second); err == nil {
+		c.Close()
+		t.Errorf("%s still accepts connections after RunApp panicked", addr)
+	}
 }

@@ -147,6 +147,7 @@ func RunApp(app *Application, addr string, opts ...RunOption) error {
 		}
 	}
 	ln = &onceCloseListener{Listener: ln}
+	defer ln.Close() // also when a startup step panics
 	if err := app.Startup(ctx); err != nil {
 		ln.Close()
 		return err
