@@ -448,11 +448,14 @@ func (ws *WebSocketResponse) closeBegan() bool {
 // end marks reading as over (readLoop, or direct reads, ended).
 func (ws *WebSocketResponse) end() { ws.endOnce.Do(func() { close(ws.done) }) }
 
-// deliver hands a message to Receive, unless the connection is gone.
+// deliver hands a message to Receive, unless the connection is gone or
+// Close began (Receive then answers MsgClosing and MsgClosed itself; Close
+// must not block here when it reads a ping during the close handshake).
 func (ws *WebSocketResponse) deliver(m WSMessage) {
 	select {
 	case ws.msgs <- m:
 	case <-ws.finished:
+	case <-ws.closingCh:
 	}
 }
 
@@ -911,12 +914,14 @@ func (ws *WebSocketResponse) abort() {
 // stop drops the connection and waits for reading to end, so that no
 // goroutine of this response outlives the handler.
 func (ws *WebSocketResponse) stop() {
+	// First: a reader blocked handing a message over (even inside a close
+	// handshake CloseNow would wait for) lets go.
+	ws.finishOnce.Do(func() { close(ws.finished) })
 	ws.conn.CloseNow()
 	ws.modeMu.Lock()
 	ws.stopped = true
 	reader := ws.reader
 	ws.modeMu.Unlock()
-	ws.finishOnce.Do(func() { close(ws.finished) }) // before waiting: readLoop may be blocked handing over
 	if !reader {
 		ws.end()
 	}

@@ -1171,3 +1171,72 @@ func TestWebSocketOriginPatternWithScheme(t *testing.T) {
 		t.Errorf("other scheme: %d %q", got.Status, got.Body)
 	}
 }
+
+// With autoping off, a ping that arrives during the close handshake while
+// the hand-over buffer is full does not block Close: messages are no longer
+// handed over once Close began.
+func TestWebSocketCloseWithFullBufferAndPing(t *testing.T) {
+	got := make(chan string, 1)
+	app := NewApplication()
+	queued := make(chan struct{})
+	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithAutoping(false), WithTimeout(time.Second))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		<-queued
+		err := ws.Close()
+		got <- fmt.Sprint(err, " ", ws.CloseCode())
+		return ws, nil
+	})
+	c, br := rawWS(t, serve(t, app), "/ws")
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	for i := 0; i < 20; i++ { // more than the hand-over buffer holds
+		c.Write(clientFrame(1, []byte("x")))
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(queued)
+	if op, _, err := readServerFrame(br); err != nil || op != 8 {
+		t.Fatalf("server close: %d %v", op, err)
+	}
+	c.Write(clientFrame(9, []byte("p"))) // a ping before the close answer
+	c.Write(clientFrame(8, []byte{3, 0xe8}))
+	if s := wait(t, got); s != "<nil> 1000" {
+		t.Errorf("got %q", s)
+	}
+	if n := settle(0, func() int { return int(app.InFlight()) }); n != 0 {
+		t.Errorf("%d handlers still running", n)
+	}
+}
+
+// aioweb's own close on invalid UTF-8 (autoping off) reads a ping during the
+// handshake and blocks handing it over, the buffer being full; when the
+// handler returns without receiving, it still ends at once (not after
+// coder/websocket's 15 s wait for the blocked close).
+func TestWebSocketInvalidUTF8CloseWithFullBuffer(t *testing.T) {
+	app := NewApplication()
+	ret := make(chan struct{})
+	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
+		ws := NewWebSocketResponse(WithAutoping(false))
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		<-ret
+		return ws, nil
+	})
+	c, br := rawWS(t, serve(t, app), "/ws")
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	for i := 0; i < 16; i++ { // fills the hand-over buffer
+		c.Write(clientFrame(1, []byte("x")))
+	}
+	c.Write(clientFrame(1, []byte("ok\xff")))
+	if op, p, err := readServerFrame(br); err != nil || op != 8 || binary.BigEndian.Uint16(p) != 1007 {
+		t.Fatalf("server close: %d %x %v", op, p, err)
+	}
+	c.Write(clientFrame(9, []byte("p"))) // read by the close handshake, handed over as MsgPing
+	time.Sleep(100 * time.Millisecond)
+	close(ret)
+	if n := settle(0, func() int { return int(app.InFlight()) }); n != 0 {
+		t.Errorf("%d handlers still running", n)
+	}
+}
