@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -449,7 +450,7 @@ func TestUpstream_websocket_functional_aiohttp_client_close_handshake(t *testing
 // The client keeps sending after the server's close, then answers it.
 // aiohttp's close() reads one message, finds text instead of CLOSE and gives
 // up with 1006 and TimeoutError (checked with aiohttp 3.8.4); aioweb, like
-// coder/websocket, drops the data and completes the handshake: 1000.
+// coder/websocket, drops the data and ends the close cleanly: 1000.
 func TestUpstream_websocket_functional_test_server_close_handshake_server_eats_client_messages(t *testing.T) {
 	got := make(chan string, 1)
 	app := NewApplication()
@@ -475,7 +476,11 @@ func TestUpstream_websocket_functional_test_server_close_handshake_server_eats_c
 	if s := wait(t, got); s != "<nil> 1000 <nil>" {
 		t.Errorf("got %q", s)
 	}
-	if _, err := io.ReadAll(br); err != nil { // the server ends the connection
+	// The server ends the connection: EOF, or a reset when the client's
+	// close frame was left unread (coder/websocket ends the handshake at the
+	// ping, which it may not answer after its close); not the deadline.
+	var ne net.Error
+	if _, err := io.ReadAll(br); errors.As(err, &ne) && ne.Timeout() {
 		t.Errorf("after the close: %v", err)
 	}
 }
