@@ -108,6 +108,11 @@ func (c *httpCall) serve(app *Application, next Handler, w http.ResponseWriter, 
 	}
 	req := c.req
 	pw, pr, ph := req.w, req.r, req.Header
+	if ce := w.Header()["Content-Encoding"]; ce != nil {
+		// The middleware encodes what passes (gorilla's CompressHandler
+		// sets this first): keep it on every answer, aioweb's 500 too.
+		w = keepEncoding{w, ce}
+	}
 	// req.Header is exported: written only when the middleware passed
 	// other headers, so a goroutine the handler left reading it does not
 	// race with the restore below.
@@ -165,9 +170,14 @@ func (m *httpMWWriter) start() {
 }
 
 // WriteHeader sends the status (1xx other than 101 pass through as interim
-// responses).
+// responses). A second status is dropped without net/http's "superfluous
+// WriteHeader" log: chi's Timeout, say, writes 504 after the handler
+// answered.
 func (m *httpMWWriter) WriteHeader(code int) {
 	if code >= 200 || code == http.StatusSwitchingProtocols {
+		if m.wrote {
+			return
+		}
 		m.start()
 	}
 	m.w.WriteHeader(code)
@@ -201,3 +211,22 @@ func (m *httpMWWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Unwrap returns the underlying writer, for http.ResponseController.
 func (m *httpMWWriter) Unwrap() http.ResponseWriter { return m.w }
+
+// keepEncoding restores the Content-Encoding a middleware set before
+// calling the handler if the answer dropped it, so that the body it encodes
+// is labelled.
+type keepEncoding struct {
+	http.ResponseWriter
+	ce []string
+}
+
+// WriteHeader restores Content-Encoding and sends the status.
+func (k keepEncoding) WriteHeader(code int) {
+	if h := k.Header(); h["Content-Encoding"] == nil {
+		h["Content-Encoding"] = k.ce
+	}
+	k.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap returns the middleware's writer, for http.ResponseController.
+func (k keepEncoding) Unwrap() http.ResponseWriter { return k.ResponseWriter }
