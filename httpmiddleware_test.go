@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -492,5 +493,28 @@ func TestWithPrefixRejects(t *testing.T) {
 	}
 	if a := NewApplication(WithPrefix("/")); a.Prefix() != "" {
 		t.Errorf("WithPrefix(\"/\"): %q", a.Prefix())
+	}
+}
+
+func TestHTTPMiddlewareSecondStatusDropped(t *testing.T) {
+	// chi's Timeout writes 504 after the handler returns when the deadline
+	// passed; once aioweb answered, that second status is dropped quietly
+	// instead of net/http's "superfluous WriteHeader" log.
+	late := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			w.WriteHeader(http.StatusGatewayTimeout)
+		})
+	}
+	app := NewApplication(WithMiddlewares(HTTPMiddleware(late)))
+	app.Router.AddGet("/", func(*Request) (Resp, error) { return &Response{Text: "done"}, nil })
+	srv := httptest.NewUnstartedServer(app)
+	logs := &syncBuffer{}
+	srv.Config.ErrorLog = log.New(logs, "", 0)
+	srv.Start()
+	defer srv.Close()
+	got := rawDo(t, strings.TrimPrefix(srv.URL, "http://"), "GET", "/")
+	if got.Status != 200 || got.Body != "done" || strings.Contains(logs.String(), "superfluous") {
+		t.Errorf("%d %q, server log %q", got.Status, got.Body, logs.String())
 	}
 }
