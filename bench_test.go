@@ -75,7 +75,7 @@ func BenchmarkRouting(b *testing.B) {
 				r, _ := http.NewRequest("GET", c.path, nil)
 				w := &nopWriter{h: http.Header{}}
 				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
+				for b.Loop() {
 					w.reset()
 					s.h.ServeHTTP(w, r)
 				}

@@ -423,7 +423,7 @@ func BenchmarkUpload256MiB(b *testing.B) {
 		b.Run(strings.TrimPrefix(path, "/"), func(b *testing.B) {
 			b.SetBytes(size)
 			var worst uint64
-			for i := 0; i < b.N; i++ {
+			for b.Loop() {
 				peak := peakHeap(func() {
 					body, ct := uploadStream(size)
 					resp, err := http.Post(url+path, ct, body)
@@ -488,7 +488,7 @@ func BenchmarkMultipartParse(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
+			for b.Loop() {
 				resp, err := http.Post(c.url, ct, bytes.NewReader(body))
 				if err != nil {
 					b.Fatal(err)

@@ -606,8 +606,7 @@ func BenchmarkWebSocketEcho(b *testing.B) {
 				c.SetReadLimit(1 << 20)
 				b.SetBytes(int64(size))
 				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
+				for b.Loop() {
 					if err := c.Write(ctx, websocket.MessageBinary, msg); err != nil {
 						b.Fatal(err)
 					}
