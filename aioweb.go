@@ -244,7 +244,9 @@ func (a *Application) call(req *Request, chain Handler) (resp Resp, err error) {
 // PanicError is the error a recovered handler panic becomes; it carries the
 // panic value and the stack.
 type PanicError struct {
+	// Value is the value the handler panicked with.
 	Value any
+	// Stack is the goroutine's stack at the panic.
 	Stack []byte
 }
 

@@ -65,9 +65,13 @@ func (rt *Router) AddOptions(path string, handler Handler, opts ...RouteOption) 
 //		aioweb.RouteDef{Method: "PROPFIND", Path: "/dav/{path:.*}", Handler: dav},
 //	)
 type RouteDef struct {
-	Method  string
-	Path    string
+	// Method is the HTTP method, or "*" for any.
+	Method string
+	// Path is the route's pattern, as AddRoute takes it.
+	Path string
+	// Handler answers the route's requests.
 	Handler Handler
+	// Options are the route's options (WithName, WithExpectHandler, ...).
 	Options []RouteOption
 	// AllowHead also registers the handler for HEAD, as AddGet does; Get
 	// sets it.

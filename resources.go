@@ -96,7 +96,8 @@ type ResourceInfo struct {
 	// each {name:regex} written {name}, and the regular expression the raw
 	// request path must match whole.
 	Formatter string
-	Pattern   *regexp.Regexp
+	// Pattern: see Formatter.
+	Pattern *regexp.Regexp
 	// Prefix is a static resource's or a sub-application's prefix.
 	Prefix string
 	// Directory is a static resource's directory, absolute with symlinks

@@ -26,13 +26,24 @@ import (
 // Status 0 means 200. Reason is aiohttp's reason; net/http always puts the
 // standard phrase on the status line.
 type Response struct {
-	Status      int
-	Reason      string
-	Body        []byte
-	Text        string
-	Headers     http.Header
+	// Status is the status code; 0 means 200.
+	Status int
+	// Reason is aiohttp's reason phrase (kept for the access log and
+	// hooks; net/http writes the standard phrase on the status line).
+	Reason string
+	// Body is the body as bytes; set Body or Text, not both.
+	Body []byte
+	// Text is the body as text, sent as text/plain; charset=utf-8 unless
+	// ContentType or Charset say otherwise.
+	Text string
+	// Headers are the response's own headers. aioweb reads them and never
+	// writes into them, so a Response may be shared between requests.
+	Headers http.Header
+	// ContentType is the media type without parameters (put a charset in
+	// Charset).
 	ContentType string
-	Charset     string
+	// Charset is the charset parameter of the Content-Type.
+	Charset string
 	// Compress is aiohttp's enable_compression(): the body is sent gzip-
 	// or deflate-encoded when the request's Accept-Encoding allows one
 	// (gzip preferred at equal quality), with Vary: Accept-Encoding.

@@ -57,7 +57,7 @@ func (t MsgType) String() string {
 
 // WSMessage is one message from Receive (aiohttp's WSMessage).
 type WSMessage struct {
-	Type  MsgType
+	Type  MsgType // what kind of message this is
 	Data  []byte // text, binary, ping and pong payloads
 	Code  int    // MsgClose: the peer's close code
 	Extra string // MsgClose: the peer's close reason
