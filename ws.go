@@ -58,10 +58,10 @@ func (t MsgType) String() string {
 // WSMessage is one message from Receive (aiohttp's WSMessage).
 type WSMessage struct {
 	Type  MsgType // what kind of message this is
-	Data  []byte // text, binary, ping and pong payloads
-	Code  int    // MsgClose: the peer's close code
-	Extra string // MsgClose: the peer's close reason
-	Err   error  // MsgError: what went wrong
+	Data  []byte  // text, binary, ping and pong payloads
+	Code  int     // MsgClose: the peer's close code
+	Extra string  // MsgClose: the peer's close reason
+	Err   error   // MsgError: what went wrong
 }
 
 // Str returns the payload as a string (aiohttp's msg.data for text).
