@@ -203,11 +203,14 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 	} else {
 		req.routeErr = HTTPNotFound()
 	}
-	if a.prepareTree {
-		if h := w.Header(); len(h) > 0 {
+	if h := w.Header(); len(h) > 0 {
+		if a.prepareTree {
 			// What an outer handler set, for the 500 a failing prepare
 			// hook gets (signals.go).
 			req.x().outerHeader = h.Clone()
+		}
+		if ce, ok := h["Content-Encoding"]; ok {
+			req.x().outerEncoding = ce
 		}
 	}
 	defer req.runDone()

@@ -357,23 +357,55 @@ func TestCallerRequestUntouched(t *testing.T) {
 
 // TestInternalErrorKeepsOuterHeaders: headers an outer handler set before
 // aioweb survive the 500, except those describing a body, which would
-// corrupt it.
+// corrupt it; an outer compressing writer's Content-Encoding is kept, since
+// that writer encodes the 500 too.
 func TestInternalErrorKeepsOuterHeaders(t *testing.T) {
 	app := NewApplication()
 	app.Router.AddRoute("GET", "/", func(*Request) (Resp, error) { panic("boom") })
 	addr := serveHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", "abc")
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Range", "bytes 0-1/2")
 		w.Header().Set("Content-Length", "99")
 		app.ServeHTTP(w, r)
 	}))
 	got := rawDo(t, addr, "GET", "/")
 	if got.Status != 500 || got.Header.Get("X-Request-Id") != "abc" || got.Header.Get("Access-Control-Allow-Origin") != "*" ||
-		got.Header.Get("Content-Encoding") != "" || got.Body != internalErrorBody || !got.Close {
+		got.Header.Get("Content-Range") != "" || got.Body != internalErrorBody || !got.Close {
 		t.Errorf("500: %d %q %v", got.Status, got.Body, got.Header)
 	}
+	// An outer gzip writer, as gorilla's CompressHandler and chi's Compress
+	// are: the 500 arrives gzip-encoded with its Content-Encoding.
+	addr = serveHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer zw.Close()
+		app.ServeHTTP(&gzipWriter{ResponseWriter: w, zw: zw}, r)
+	}))
+	got = rawDo(t, addr, "GET", "/")
+	if got.Status != 500 || got.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzip 500: %d %v", got.Status, got.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(got.Body))
+	if err != nil {
+		t.Fatalf("gzip 500 body is not gzip: %v (%q)", err, got.Body)
+	}
+	if b, _ := io.ReadAll(zr); string(b) != internalErrorBody {
+		t.Errorf("gzip 500 body %q", b)
+	}
 }
+
+// gzipWriter is a minimal outer compressing writer.
+type gzipWriter struct {
+	http.ResponseWriter
+	zw *gzip.Writer
+}
+
+func (g *gzipWriter) WriteHeader(code int) {
+	g.Header().Del("Content-Length")
+	g.ResponseWriter.WriteHeader(code)
+}
+func (g *gzipWriter) Write(p []byte) (int, error) { return g.zw.Write(p) }
 
 // TestDocsDoNotFatalOnCleanExit: RunApp returns nil after a clean Ctrl-C, so
 // log.Fatal(aioweb.RunApp(...)) would print <nil> and exit 1; no example in

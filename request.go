@@ -104,6 +104,10 @@ type requestExt struct {
 
 	prepareErr  error       // a prepare hook failed: its 500 is out (signals.go)
 	outerHeader http.Header // an outer handler's headers, kept for that 500
+	// outerEncoding is the Content-Encoding an outer handler set before
+	// aioweb ran: an outer compressing writer encodes what aioweb writes,
+	// so aioweb's own 500 keeps it (send.go, set500Header).
+	outerEncoding []string
 }
 
 // x returns the rarely used state, allocating it on first use.

@@ -232,7 +232,9 @@ var (
 
 // reprHeaders describe a body; the plain 500 drops any an outer handler or
 // the failed response left in the writer's header map, and keeps the rest
-// (an outer middleware's request id or CORS headers survive).
+// (an outer middleware's request id or CORS headers survive). The one
+// exception is a Content-Encoding an outer handler set before aioweb ran:
+// its writer encodes the 500 too, so that one is kept.
 var reprHeaders = []string{"Content-Encoding", "Content-Range", "Content-Disposition", "Content-Language", "Content-Location", "Etag", "Last-Modified", "Transfer-Encoding", "Trailer"}
 
 // writeInternalError sends aioweb's plain 500 with Connection: close,
@@ -274,5 +276,13 @@ func set500Header(h http.Header, req *Request) {
 	}
 	h["Content-Type"] = hdrTextPlain
 	h["Connection"] = hdrClose
+	if req != nil && req.ext != nil && req.ext.outerEncoding != nil {
+		// An outer compressing writer (gorilla's CompressHandler, chi's
+		// Compress) encodes the 500 too: keep its Content-Encoding, and
+		// no plain-text length.
+		h["Content-Encoding"] = req.ext.outerEncoding
+		delete(h, "Content-Length")
+		return
+	}
 	h["Content-Length"] = hdr500Length
 }

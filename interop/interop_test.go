@@ -285,6 +285,30 @@ func TestGorillaHandlers(t *testing.T) {
 	}
 }
 
+// TestGorillaCompressOutside: gorilla's CompressHandler wrapped around the
+// whole Application compresses every answer, aioweb's own 500 included,
+// which keeps the Content-Encoding the outer writer set.
+func TestGorillaCompressOutside(t *testing.T) {
+	app := newApp(t)
+	srv := httptest.NewServer(handlers.CompressHandler(app))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, c := range []struct {
+		path   string
+		status int
+		body   string
+	}{{"/greet/bob", 200, "Hello, bob"}, {"/nothing", 404, "404: Not Found"}, {"/fail", 500, "500 Internal Server Error\n\nServer got itself in trouble"}} {
+		a := do(t, client, "GET", srv.URL+c.path, "Accept-Encoding", "gzip")
+		if a.status != c.status || a.header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: %d Content-Encoding %q", c.path, a.status, a.header.Get("Content-Encoding"))
+			continue
+		}
+		if got := gunzip(t, a.body); got != c.body {
+			t.Errorf("%s: body %q, want %q", c.path, got, c.body)
+		}
+	}
+}
+
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
