@@ -410,6 +410,21 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
   - Domain names in AddDomain are lower-cased and IDNA-encoded label by label
     (punycode) without UTS 46 mapping: give names in their normal form. An
     application with a domain is routed by an ordered scan of its routes.
+  - WebSockets (the cases of aiohttp's test_web_websocket_functional.py):
+    Ping waits for the pong (at most WithTimeout) and coder/websocket picks
+    its payload, where aiohttp's ping() only sends; there is no Pong(), since
+    coder/websocket answers every ping itself. Close returns ErrCloseTimeout
+    as an error where aiohttp returns True, and coder/websocket caps the
+    close wait at 5 s whatever WithTimeout says. A Receive made while a Close
+    is under way waits and returns MsgClosed (aiohttp returns CLOSING again,
+    so a loop that ignores CLOSING would spin), and Receive keeps returning
+    MsgClosed where aiohttp raises after the fifth. After a concurrent Close,
+    CloseCode is the code sent (aiohttp: None). Data the peer sends after
+    the server's close frame is dropped and the close ends with 1000 (aiohttp
+    gives up with 1006). A receive timeout or cancelled context ends the
+    connection with 1006 (aiohttp keeps it open): a half-read frame cannot be
+    resumed in coder/websocket. WithAutoclose has no effect: Closed() is
+    already true when MsgClose arrives.
   - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */
