@@ -250,11 +250,9 @@ type staticEntry struct {
 // candidate routes that may match a path of that shape, in registration order.
 type muxGroup struct {
 	rt       *Router
-	shape    string
 	vars     []string // wildcard names as registered in the ServeMux
 	segRoute *Route   // first route of this shape
 	cands    []cand
-	fallback bool // the catch-all "/" group
 }
 
 type cand struct {
@@ -316,7 +314,7 @@ func (rt *Router) freeze(app *Application) {
 			r.group = g
 			continue
 		}
-		g := &muxGroup{rt: rt, shape: shape, vars: r.vars, segRoute: r}
+		g := &muxGroup{rt: rt, vars: r.vars, segRoute: r}
 		if registerMux(rt.mux, muxPattern(r.segs, r.vars), g) {
 			rt.groups[shape] = g
 			r.group = g
@@ -337,15 +335,12 @@ func (rt *Router) freeze(app *Application) {
 		for _, o := range rt.routes {
 			if o.group == g {
 				g.cands = append(g.cands, cand{r: o, exact: !o.checked(), checked: o.checked()})
-			} else if o.kind != kindLiteral && overlaps(o, g.segRoute) {
-				// A literal route never matches here: the ServeMux only
-				// sees canonical clean paths, which the static map
-				// answered already if any literal route matched them.
+			} else if overlaps(o, g.segRoute) {
 				g.cands = append(g.cands, cand{r: o})
 			}
 		}
 	}
-	catch := &muxGroup{rt: rt, fallback: true}
+	catch := &muxGroup{rt: rt} // the catch-all "/" group, rt.groups[""]
 	for _, o := range rt.fallback {
 		catch.cands = append(catch.cands, cand{r: o})
 	}
@@ -520,8 +515,10 @@ func (r *Route) checked() bool {
 func overlaps(o, g *Route) bool {
 	switch o.kind {
 	case kindLiteral:
-		key, err := url.PathUnescape(o.literal)
-		return err != nil || g.matchSegs(key)
+		// A literal route never matches in a ServeMux group: the ServeMux
+		// only sees canonical clean paths, which the static map answered
+		// already if any literal route matched them.
+		return false
 	case kindSegments:
 		if len(o.segs) != len(g.segs) {
 			return false
@@ -589,7 +586,7 @@ type resolution struct {
 	tooLong bool   // the request target is over the app's limit: 414
 }
 
-// resolve routes r; for a canonical clean path it may hand r to the
+// serve routes r; for a canonical clean path it may hand r to the
 // ServeMux, which calls back into serveGroup, so it serves the request itself.
 func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
 	if rt.hostRouted { // AddDomain: the Host header takes part (domain.go)

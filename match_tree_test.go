@@ -39,11 +39,10 @@ func TestShapeTreeAgreesWithServeMux(t *testing.T) {
 		vals []string
 	}
 	var last got
-	for _, g := range rt.groups {
-		if g.fallback {
+	for shape, g := range rt.groups {
+		if shape == "" { // the catch-all "/" group
 			continue
 		}
-		g := g
 		ref.HandleFunc(muxPattern(g.segRoute.segs, g.vars), func(_ http.ResponseWriter, r *http.Request) {
 			last = got{g: g}
 			for _, v := range g.vars {
@@ -92,10 +91,10 @@ type urlPath struct{ p string }
 func (u *urlPath) escaped() string { return escapePath(u.p) }
 
 func shapeOf(g *muxGroup) string {
-	if g == nil {
+	if g == nil || g.segRoute == nil {
 		return "<none>"
 	}
-	return g.shape
+	return muxPattern(g.segRoute.segs, g.vars)
 }
 
 // TestRoutingAllocations: a static route costs the Request only, a route

@@ -509,7 +509,6 @@ func splitLiteralSegments(p string) []segment {
 	return segs
 }
 
-// regexCanMatchByte conservatively reports whether the regex can match c.
 // segmentRegex compiles a variable's regex anchored for a whole segment, or
 // returns nil when checking it segment by segment could disagree with
 // matching the whole pattern, as aiohttp does: when it can match '/' or the
@@ -562,6 +561,7 @@ func rawSegment(seg string) string {
 	return seg
 }
 
+// regexCanMatchByte conservatively reports whether the regex can match c.
 func regexCanMatchByte(re string, c rune) bool {
 	t, err := syntax.Parse(re, syntax.Perl)
 	if err != nil {

@@ -107,7 +107,7 @@ func WithAutoping(on bool) WSOption { return func(ws *WebSocketResponse) { ws.au
 // WithAutoclose is accepted for aiohttp compatibility (default true):
 // coder/websocket always completes the close handshake when the peer closes,
 // so the connection is closed when Receive returns MsgClose either way.
-func WithAutoclose(on bool) WSOption { return func(ws *WebSocketResponse) { ws.autoclose = on } }
+func WithAutoclose(on bool) WSOption { return func(*WebSocketResponse) {} }
 
 // WithReceiveTimeout bounds every Receive; when it passes Receive returns
 // MsgError with ErrReceiveTimeout, the close code becomes 1006 (as in
@@ -186,7 +186,6 @@ func WithInsecureSkipVerify() WSOption { return func(ws *WebSocketResponse) { ws
 type WebSocketResponse struct {
 	protocols      []string
 	autoping       bool
-	autoclose      bool
 	receiveTimeout time.Duration
 	heartbeat      time.Duration
 	maxMsgSize     int64
@@ -224,7 +223,7 @@ type WebSocketResponse struct {
 
 // NewWebSocketResponse returns a WebSocketResponse configured by opts.
 func NewWebSocketResponse(opts ...WSOption) *WebSocketResponse {
-	ws := &WebSocketResponse{autoping: true, autoclose: true, maxMsgSize: DefaultMaxMsgSize, timeout: 10 * time.Second}
+	ws := &WebSocketResponse{autoping: true, maxMsgSize: DefaultMaxMsgSize, timeout: 10 * time.Second}
 	for _, o := range opts {
 		o(ws)
 	}
