@@ -227,14 +227,7 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 
 // call runs the expect hook and the chain, turning a panic into an error.
 func (a *Application) call(req *Request, chain Handler) (resp Resp, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			resp, err = nil, panicError(v)
-		}
-	}()
+	defer recoverError(&err)
 	if _, ok := req.r.Header["Expect"]; ok {
 		req.watchBody()
 		if resp, err = runExpect(req); resp != nil || err != nil {
@@ -242,6 +235,19 @@ func (a *Application) call(req *Request, chain Handler) (resp Resp, err error) {
 		}
 	}
 	return chain(req)
+}
+
+// recoverError, deferred directly in a function with a named error result,
+// turns a panic into that error (a PanicError); http.ErrAbortHandler is
+// panicked on, so that net/http aborts the connection. A panic leaves the
+// function's other results as they were, nil when nothing was assigned.
+func recoverError(err *error) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		*err = panicError(v)
+	}
 }
 
 // PanicError is the error a recovered handler panic becomes; it carries the

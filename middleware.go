@@ -5,10 +5,7 @@
 
 package aioweb
 
-import (
-	"fmt"
-	"net/http"
-)
+import "fmt"
 
 // Middleware is aiohttp's middleware factory: given the application and the
 // next handler it returns the handler that wraps it. The first middleware
@@ -51,14 +48,7 @@ func chain(app *Application, h Handler, mws []Middleware) (Handler, error) {
 // just like a returned one. http.ErrAbortHandler still aborts.
 func recoverHandler(h Handler) Handler {
 	return func(req *Request) (resp Resp, err error) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				resp, err = nil, panicError(v)
-			}
-		}()
+		defer recoverError(&err)
 		return h(req)
 	}
 }

@@ -155,14 +155,7 @@ func (r *Response) Header() http.Header {
 
 // SetHeader sets a response header, rejecting CR/LF (response splitting).
 func (r *Response) SetHeader(key, value string) error {
-	if err := checkHeaders(http.Header{key: {value}}); err != nil {
-		return err
-	}
-	if r.Headers == nil {
-		r.Headers = http.Header{}
-	}
-	r.Headers.Set(key, value)
-	return nil
+	return editHeader(&r.Headers, key, value, http.Header.Set)
 }
 
 // Validate reports why the response cannot be sent, or nil.
@@ -415,13 +408,20 @@ func (s *StreamResponse) editHeader(key, value string, op func(http.Header, stri
 	if s.prepared {
 		return ErrAlreadyPrepared
 	}
+	return editHeader(&s.headers, key, value, op)
+}
+
+// editHeader applies op (http.Header.Set or Add) to *h, creating the map
+// when nil, after rejecting a name or value that checkHeaders refuses
+// (CR/LF: response splitting). Every SetHeader/AddHeader goes through it.
+func editHeader(h *http.Header, key, value string, op func(http.Header, string, string)) error {
 	if err := checkHeaders(http.Header{key: {value}}); err != nil {
 		return err
 	}
-	if s.headers == nil {
-		s.headers = http.Header{}
+	if *h == nil {
+		*h = http.Header{}
 	}
-	op(s.headers, key, value)
+	op(*h, key, value)
 	return nil
 }
 

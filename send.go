@@ -195,14 +195,7 @@ func (w *rawWriter) Unwrap() http.ResponseWriter { return w.req.w }
 // that a typed-nil response or a failing send never escapes aioweb's
 // recovery.
 func sendResp(req *Request, resp Resp) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			err = panicError(v)
-		}
-	}()
+	defer recoverError(&err)
 	switch resp.(type) {
 	case *Response:
 		req.kind = KindResponse

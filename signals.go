@@ -164,14 +164,7 @@ func (req *Request) runPrepare(app *Application, status int) (err error) {
 		req.App = app
 		defer func() { req.App = saved }()
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			err = panicError(v)
-		}
-	}()
+	defer recoverError(&err)
 	h := req.w.Header()
 	unshareHeader(h)
 	resp := PreparedResponse{Status: status, Kind: req.kind, Header: h}

@@ -312,14 +312,7 @@ type FileResponse struct {
 
 // SetHeader sets a header sent with the file.
 func (f *FileResponse) SetHeader(key, value string) error {
-	if err := checkHeaders(http.Header{key: {value}}); err != nil {
-		return err
-	}
-	if f.Headers == nil {
-		f.Headers = http.Header{}
-	}
-	f.Headers.Set(key, value)
-	return nil
+	return editHeader(&f.Headers, key, value, http.Header.Set)
 }
 
 // openFile opens Path, or its sibling with suffix, without blocking and

@@ -236,14 +236,7 @@ func (ws *WebSocketResponse) SetHeader(key, value string) error {
 	if ws.conn != nil {
 		return ErrAlreadyPrepared
 	}
-	if err := checkHeaders(http.Header{key: {value}}); err != nil {
-		return err
-	}
-	if ws.headers == nil {
-		ws.headers = http.Header{}
-	}
-	ws.headers.Set(key, value)
-	return nil
+	return editHeader(&ws.headers, key, value, http.Header.Set)
 }
 
 // CanPrepare reports whether req is a valid WebSocket upgrade this response
