@@ -44,8 +44,8 @@ func WithExpectHandler(h ExpectHandler) RouteOption { return func(r *Route) { r.
 // aioweb ends the connection right after it: the client never sends the body
 // and nothing waits for it.
 func DefaultExpectHandler(req *Request) (Resp, error) {
-	if v := req.Header.Get("Expect"); !strings.EqualFold(strings.TrimSpace(v), "100-continue") {
-		return nil, HTTPExpectationFailed(WithText("Unknown Expect: " + v))
+	if !isContinue(req.Header.Get("Expect")) {
+		return nil, HTTPExpectationFailed(WithText("Unknown Expect: " + req.Header.Get("Expect")))
 	}
 	return nil, nil
 }
@@ -60,12 +60,17 @@ func (req *Request) WriteContinue() error {
 		return nil
 	}
 	req.x().continueSent = true
-	if !req.r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(req.Header.Get("Expect")), "100-continue") {
+	if !req.r.ProtoAtLeast(1, 1) || !isContinue(req.Header.Get("Expect")) {
 		return nil
 	}
 	req.x().wrote100 = true
 	req.w.WriteHeader(http.StatusContinue)
 	return nil
+}
+
+// isContinue reports whether an Expect header value asks for 100 Continue.
+func isContinue(expect string) bool {
+	return strings.EqualFold(strings.TrimSpace(expect), "100-continue")
 }
 
 func runExpect(req *Request) (Resp, error) {
@@ -84,7 +89,7 @@ func runExpect(req *Request) (Resp, error) {
 // without a read).
 func (req *Request) watchBody() {
 	r := req.r
-	if r.ContentLength == 0 || !r.ProtoAtLeast(1, 1) || !strings.EqualFold(strings.TrimSpace(r.Header.Get("Expect")), "100-continue") {
+	if r.ContentLength == 0 || !r.ProtoAtLeast(1, 1) || !isContinue(r.Header.Get("Expect")) {
 		return
 	}
 	r2 := *r

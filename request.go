@@ -359,6 +359,17 @@ func bodyError(req *Request, err error) error {
 	return fmt.Errorf("%w: %w", HTTPBadRequest(WithText("400: Bad Request: cannot read request body")), err)
 }
 
+// isUTF8Charset reports whether a charset parameter names UTF-8.
+func isUTF8Charset(cs string) bool {
+	return strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+}
+
+// isASCIICharset reports whether a charset parameter names US-ASCII (a
+// subset of UTF-8 and of every ISO-8859 charset).
+func isASCIICharset(cs string) bool {
+	return strings.EqualFold(cs, "us-ascii") || strings.EqualFold(cs, "ascii")
+}
+
 // Text reads the body as a string. The body must be UTF-8 (or the charset
 // must be utf-8/us-ascii); otherwise it is a 400.
 func (req *Request) Text() (string, error) {
@@ -366,7 +377,7 @@ func (req *Request) Text() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if cs := strings.ToLower(req.Charset()); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" && cs != "ascii" {
+	if cs := strings.ToLower(req.Charset()); cs != "" && !isUTF8Charset(cs) && !isASCIICharset(cs) {
 		return "", HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: charset %q is not supported", cs)))
 	}
 	if !utf8.Valid(b) {

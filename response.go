@@ -227,7 +227,7 @@ func (r *Response) send(req *Request) error {
 		}
 		if cs == "" {
 			cs = "utf-8"
-		} else if lc := strings.ToLower(cs); lc != "utf-8" && lc != "utf8" && !(isASCII(r.Text) && (lc == "us-ascii" || lc == "ascii" || strings.HasPrefix(lc, "iso-8859-"))) {
+		} else if lc := strings.ToLower(cs); !isUTF8Charset(lc) && !(isASCII(r.Text) && (isASCIICharset(lc) || strings.HasPrefix(lc, "iso-8859-"))) {
 			return fmt.Errorf("aioweb: Response: cannot encode Text as charset %q; encode it and use Body", cs)
 		}
 		if ct == "" || ct == "application/octet-stream" {

@@ -225,9 +225,9 @@ func (c *fieldCounter) feed(b []byte) {
 
 func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	latin1 := false
-	switch strings.ToLower(charset) {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
-	case "iso-8859-1", "latin-1", "latin1":
+	switch lc := strings.ToLower(charset); {
+	case lc == "" || isUTF8Charset(lc) || isASCIICharset(lc):
+	case lc == "iso-8859-1" || lc == "latin-1" || lc == "latin1":
 		latin1 = true
 	default:
 		return nil, HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: charset %q is not supported", charset)))
