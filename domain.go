@@ -248,24 +248,7 @@ func (r *Route) hostOK(host string) bool {
 // resolveHost scans every route in order against the raw path and the
 // Host header, as resolveSlow does for routes without host rules.
 func (rt *Router) resolveHost(method, raw, host string) resolution {
-	var methods []string
-	for _, rr := range rt.routes {
-		if !rr.hostOK(host) {
-			continue
-		}
-		info, ok := rr.matchRaw(raw)
-		if !ok {
-			continue
-		}
-		if rr.method == method || rr.method == MethodAny {
-			return resolution{route: rr, info: info}
-		}
-		methods = append(methods, rr.method)
-	}
-	if methods == nil {
-		return resolution{}
-	}
-	return resolution{allow: allowHeader(methods)}
+	return rt.resolveScan(method, raw, func(rr *Route) bool { return rr.hostOK(host) })
 }
 
 // resolveLike resolves a raw path as a request for route r's hosts would

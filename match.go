@@ -701,10 +701,18 @@ func (r *Route) matchFast(p, raw string) (map[string]string, bool) {
 // resolveSlow scans every route in order against the raw path: used for
 // paths the ServeMux would clean or redirect, and non-canonical encodings.
 func (rt *Router) resolveSlow(method, raw string) resolution {
+	// A route with host rules answers only its domain's hosts (resolveHost).
+	return rt.resolveScan(method, raw, func(rr *Route) bool { return rr.hosts == nil })
+}
+
+// resolveScan tries the routes that take part, in order, against the raw
+// path: the first that matches with method wins; when only other methods
+// match it is a 405 with their Allow header, when none a 404.
+func (rt *Router) resolveScan(method, raw string, takesPart func(*Route) bool) resolution {
 	var methods []string
 	for _, rr := range rt.routes {
-		if rr.hosts != nil {
-			continue // only for its domain's hosts (resolveHost)
+		if !takesPart(rr) {
+			continue
 		}
 		info, ok := rr.matchRaw(raw)
 		if !ok {

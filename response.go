@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"mime"
 	"net/http"
 	"strconv"
@@ -552,31 +553,44 @@ func (s *StreamResponse) send(req *Request) error {
 	return nil
 }
 
+// acceptEncodings yields each coding the Accept-Encoding values name,
+// lower-cased, with its quality (1 when not given); an item whose q does not
+// parse is skipped.
+func acceptEncodings(values []string) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for _, v := range values {
+			for _, item := range strings.Split(v, ",") {
+				name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
+				weight := 1.0
+				if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
+					f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+					if err != nil {
+						continue
+					}
+					weight = f
+				}
+				if !yield(strings.ToLower(strings.TrimSpace(name)), weight) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // acceptedCoding picks the content coding for a compressed response from
 // the Accept-Encoding values: gzip or deflate, whichever has the higher
 // quality (gzip on a tie; "*" stands for gzip), or "" when neither is
 // acceptable.
 func acceptedCoding(values []string) string {
 	gz, df, star := -1.0, -1.0, -1.0 // -1: not mentioned
-	for _, v := range values {
-		for _, item := range strings.Split(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-			weight := 1.0
-			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
-				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-				if err != nil {
-					continue
-				}
-				weight = f
-			}
-			switch strings.ToLower(strings.TrimSpace(name)) {
-			case "gzip", "x-gzip":
-				gz = weight
-			case "deflate":
-				df = weight
-			case "*":
-				star = weight
-			}
+	for name, weight := range acceptEncodings(values) {
+		switch name {
+		case "gzip", "x-gzip":
+			gz = weight
+		case "deflate":
+			df = weight
+		case "*":
+			star = weight
 		}
 	}
 	if gz < 0 {

@@ -21,7 +21,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -446,23 +445,12 @@ func precompressed(values []string) []sibling {
 // as gzip, "*" stands for a coding not named), 0 when not acceptable.
 func codingQuality(values []string, coding string) float64 {
 	q, star := -1.0, -1.0
-	for _, v := range values {
-		for _, item := range strings.Split(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
-			weight := 1.0
-			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
-				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-				if err != nil {
-					continue
-				}
-				weight = f
-			}
-			switch n := strings.ToLower(strings.TrimSpace(name)); {
-			case n == coding, coding == "gzip" && n == "x-gzip":
-				q = weight
-			case n == "*":
-				star = weight
-			}
+	for n, weight := range acceptEncodings(values) {
+		switch {
+		case n == coding, coding == "gzip" && n == "x-gzip":
+			q = weight
+		case n == "*":
+			star = weight
 		}
 	}
 	if q < 0 {
