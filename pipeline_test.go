@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSharedResponsesNotWritten returns one *HTTPException, one *Response
@@ -350,8 +352,8 @@ func TestCallerRequestUntouched(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	want := []seen{{"GET", "/other/{rest...}", "7x", ""}, {"GET", "/{a}/{rest...}", "mux", ""}, {"get", "/{a}/{rest...}", "mux", ""}, {"GET", "/{a}/{rest...}", "re", ""}, {"get", "/{a}/{rest...}", "static", ""}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("caller's request after aioweb:\n got %v\nwant %v", got, want)
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(seen{})); d != "" {
+		t.Errorf("caller's request after aioweb (-want +got):\n%s", d)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestPanicsUnderLoad(t *testing.T) {
@@ -414,8 +415,8 @@ func TestRunAppShutdownOrder(t *testing.T) {
 	mu.Unlock()
 	want := []string{"live shutdown", "shutdown", "in flight 2/1", "slow handler returns",
 		"ws handler returns", "cleanup, 0 in flight", "RunApp returned"}
-	if !slices.Equal(got, want) {
-		t.Errorf("events %q\nwant %q", got, want)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("events (-want +got):\n%s", d)
 	}
 }
 

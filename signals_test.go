@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
 )
 
 // prepareLog records what prepare hooks saw, per request path.
@@ -199,8 +200,8 @@ func TestPrepareEditsHeaders(t *testing.T) {
 		t.Errorf("%d %q %v", got.Status, got.Body, h)
 	}
 	want := http.Header{"X-Internal": {"secret"}, "Cache-Control": {"max-age=60"}}
-	if !reflect.DeepEqual(shared.Headers, want) {
-		t.Errorf("shared response changed: %v", shared.Headers)
+	if d := cmp.Diff(want, shared.Headers); d != "" {
+		t.Errorf("shared response changed (-want +got):\n%s", d)
 	}
 }
 
@@ -320,8 +321,8 @@ func TestPrepareSubapps(t *testing.T) {
 		if got.Status != c.status || !reflect.DeepEqual(got.Header.Values("X-Hooks"), hooks) {
 			t.Errorf("%s %s: %d %v", c.method, c.path, got.Status, got.Header)
 		}
-		if seen := log.take(c.path); !reflect.DeepEqual(seen, c.want) {
-			t.Errorf("%s %s: hooks saw %q, want %q", c.method, c.path, seen, c.want)
+		if d := cmp.Diff(c.want, log.take(c.path)); d != "" {
+			t.Errorf("%s %s: hooks saw (-want +got):\n%s", c.method, c.path, d)
 		}
 	}
 	// AddDomain's sub-application, chosen by Host.
@@ -333,8 +334,8 @@ func TestPrepareSubapps(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if seen := log.take("/d"); !reflect.DeepEqual(seen, want) {
-			t.Errorf("Host %s: hooks saw %q, want %q", host, seen, want)
+		if d := cmp.Diff(want, log.take("/d")); d != "" {
+			t.Errorf("Host %s: hooks saw (-want +got):\n%s", host, d)
 		}
 	}
 }
@@ -407,8 +408,8 @@ func TestPrepareHookFails(t *testing.T) {
 	for path, want := range map[string][]string{
 		"/fail": {"OK"}, "/panic": {"OK"}, "/fail-stream": {"OK"}, "/static/f.txt": {"OK"}, "/error": {"Internal Server Error"},
 	} {
-		if seen := calls.take(path); !reflect.DeepEqual(seen, want) {
-			t.Errorf("%s: hooks saw %q, want %q", path, seen, want)
+		if d := cmp.Diff(want, calls.take(path)); d != "" {
+			t.Errorf("%s: hooks saw (-want +got):\n%s", path, d)
 		}
 	}
 	// A WebSocket whose 101 a hook refuses gets the 500, not an upgrade.
