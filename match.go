@@ -586,8 +586,10 @@ type resolution struct {
 	tooLong bool   // the request target is over the app's limit: 414
 }
 
-// serve routes r; for a canonical clean path it may hand r to the
-// ServeMux, which calls back into serveGroup, so it serves the request itself.
+// serve routes r and dispatches it: a canonical clean path is looked up in
+// the static map, then in the shape tree (which answers as the ServeMux
+// would); other paths, and every path of a Host-routed router, by scanning
+// the routes in order.
 func (rt *Router) serve(w http.ResponseWriter, r *http.Request) {
 	if rt.hostRouted { // AddDomain: the Host header takes part (domain.go)
 		rt.app.dispatch(w, r, rt.resolveHost(r.Method, r.URL.EscapedPath(), r.Host))
