@@ -1,6 +1,8 @@
-// aioweb.go owns the Application (an http.Handler) with its options, and
+// aioweb.go owns the Application (an http.Handler) with every AppOption and
+// the settings they set (limits, uploads, request bodies, the prefix), and
 // request dispatch with its error and panic handling (values are in
-// appkey.go, lifecycle hooks in lifecycle.go, RunApp in server.go).
+// appkey.go, lifecycle hooks in lifecycle.go, sub-applications in
+// subapp.go, RunApp in server.go).
 
 package aioweb
 
@@ -122,6 +124,119 @@ func (a *Application) ClientMaxSize() int64 {
 	}
 	return a.clientMaxSize
 }
+
+// DefaultFormMemory is how many bytes of uploaded files Post keeps in memory
+// per request by default; the rest of a larger upload goes to temporary
+// files.
+const DefaultFormMemory = 1 << 20
+
+// WithFormMemory sets how many bytes of uploaded files Post keeps in memory
+// per request (0 keeps DefaultFormMemory; negative: everything goes to disk).
+func WithFormMemory(n int64) AppOption { return func(a *Application) { a.formMemory = n } }
+
+// WithUploadDir sets the directory for the temporary files of large uploads
+// (default os.TempDir()).
+func WithUploadDir(dir string) AppOption { return func(a *Application) { a.uploadDir = dir } }
+
+// FormMemory returns the per-request in-memory budget for uploaded files.
+func (a *Application) FormMemory() int64 {
+	if a.formMemory == 0 {
+		return DefaultFormMemory
+	}
+	return a.formMemory
+}
+
+// DefaultMaxFormFields is how many fields and parts one form may hold by
+// default (Go's own multipart.Reader.ReadForm stops at 1000 parts too).
+const DefaultMaxFormFields = 1000
+
+// WithMaxFormFields sets how many fields (urlencoded) or parts (multipart,
+// files included) Post accepts in one form; one more is a 413 that names
+// the limit, and the rest of the body is not read. 0 keeps
+// DefaultMaxFormFields; a negative value removes the limit.
+func WithMaxFormFields(n int) AppOption { return func(a *Application) { a.body.maxFields = n } }
+
+// MaxFormFields returns the limit on fields and parts per form (negative:
+// none).
+func (a *Application) MaxFormFields() int {
+	if a.body.maxFields == 0 {
+		return DefaultMaxFormFields
+	}
+	return a.body.maxFields
+}
+
+// DefaultBodyIdleTimeout is how long a request body may send nothing before
+// the request ends with 408 Request Timeout.
+const DefaultBodyIdleTimeout = 60 * time.Second
+
+// WithBodyIdleTimeout sets how long a request body may send no byte while a
+// handler reads it (Read, Text, JSON, Post, Multipart) before the request
+// ends with 408 Request Timeout and everything it held is freed; each byte
+// that arrives starts the wait again, so long uploads that keep sending
+// work. 0 turns the timeout off. The default is DefaultBodyIdleTimeout.
+//
+// It works through http.ResponseController read deadlines, so it applies
+// when the ResponseWriter (or one it unwraps to) supports them, as
+// net/http's HTTP/1 and HTTP/2 servers do. When the http.Server has a
+// ReadTimeout, that deadline bounds the body instead and is left alone.
+func WithBodyIdleTimeout(d time.Duration) AppOption {
+	return func(a *Application) {
+		if d <= 0 {
+			d = -1
+		}
+		a.body.idleTimeout = d
+	}
+}
+
+// BodyIdleTimeout returns the body idle timeout (0: off).
+func (a *Application) BodyIdleTimeout() time.Duration {
+	switch d := a.body.idleTimeout; {
+	case d == 0:
+		return DefaultBodyIdleTimeout
+	case d < 0:
+		return 0
+	default:
+		return d
+	}
+}
+
+// WithAutoDecompress sets whether request bodies sent with
+// Content-Encoding gzip, x-gzip or deflate are decoded before Read, Text,
+// JSON, Post and Multipart see them (aiohttp's auto_decompress; on by
+// default). The ClientMaxSize limit counts the decoded bytes, so a
+// decompression bomb is a 413. Turned off, the handler gets the encoded
+// bytes.
+func WithAutoDecompress(on bool) AppOption {
+	return func(a *Application) { a.body.noDecompress = !on }
+}
+
+// WithPrefix tells the application the path prefix it is served under when
+// something in front of it strips that prefix: http.StripPrefix, or chi's
+// Mount, gorilla/mux's PathPrefix and echo's WrapHandler with StripPrefix:
+//
+//	app := aioweb.NewApplication(aioweb.WithPrefix("/api"))
+//	mux.Handle("/api/", http.StripPrefix("/api", app))
+//
+// Routing is unchanged (the application routes the path it receives), but
+// Route.URL, static directory listings and the route pattern in
+// http.Request.Pattern start with prefix, so the URLs it hands out work for
+// clients. (aiohttp apps learn this from add_subapp; AddSubapp is the way
+// to mount one aioweb application inside another.) prefix is a path as
+// sent, percent-encoded, starting with '/'; a trailing '/' is dropped, and
+// "" means none. It panics on a prefix that does not start with '/' or holds
+// a '?', '#', space or control character.
+func WithPrefix(prefix string) AppOption {
+	p := strings.TrimRight(prefix, "/")
+	if prefix != "" && !strings.HasPrefix(prefix, "/") || strings.ContainsFunc(p, func(c rune) bool {
+		return c == '?' || c == '#' || c <= ' ' || c == 0x7f
+	}) {
+		panic(fmt.Sprintf("aioweb: WithPrefix(%q): the prefix must be a path starting with '/'", prefix))
+	}
+	return func(a *Application) { a.Router.prefix = p }
+}
+
+// Prefix returns the prefix set by WithPrefix ("" when none).
+func (a *Application) Prefix() string { return a.Router.prefix }
 
 // MakeHandler freezes the router, builds the middleware chains and returns
 // the application as an http.Handler, or the first middleware factory error.

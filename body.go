@@ -21,56 +21,11 @@ import (
 	"time"
 )
 
-// DefaultBodyIdleTimeout is how long a request body may send nothing before
-// the request ends with 408 Request Timeout.
-const DefaultBodyIdleTimeout = 60 * time.Second
-
 // bodyConfig holds the application's body settings (zero values: defaults).
 type bodyConfig struct {
 	idleTimeout  time.Duration // 0: DefaultBodyIdleTimeout; negative: off
 	noDecompress bool
 	maxFields    int // 0: DefaultMaxFormFields; negative: no limit
-}
-
-// WithBodyIdleTimeout sets how long a request body may send no byte while a
-// handler reads it (Read, Text, JSON, Post, Multipart) before the request
-// ends with 408 Request Timeout and everything it held is freed; each byte
-// that arrives starts the wait again, so long uploads that keep sending
-// work. 0 turns the timeout off. The default is DefaultBodyIdleTimeout.
-//
-// It works through http.ResponseController read deadlines, so it applies
-// when the ResponseWriter (or one it unwraps to) supports them, as
-// net/http's HTTP/1 and HTTP/2 servers do. When the http.Server has a
-// ReadTimeout, that deadline bounds the body instead and is left alone.
-func WithBodyIdleTimeout(d time.Duration) AppOption {
-	return func(a *Application) {
-		if d <= 0 {
-			d = -1
-		}
-		a.body.idleTimeout = d
-	}
-}
-
-// BodyIdleTimeout returns the body idle timeout (0: off).
-func (a *Application) BodyIdleTimeout() time.Duration {
-	switch d := a.body.idleTimeout; {
-	case d == 0:
-		return DefaultBodyIdleTimeout
-	case d < 0:
-		return 0
-	default:
-		return d
-	}
-}
-
-// WithAutoDecompress sets whether request bodies sent with
-// Content-Encoding gzip, x-gzip or deflate are decoded before Read, Text,
-// JSON, Post and Multipart see them (aiohttp's auto_decompress; on by
-// default). The ClientMaxSize limit counts the decoded bytes, so a
-// decompression bomb is a 413. Turned off, the handler gets the encoded
-// bytes.
-func WithAutoDecompress(on bool) AppOption {
-	return func(a *Application) { a.body.noDecompress = !on }
 }
 
 // BodyExists reports whether the request carries a body, read or not

@@ -25,10 +25,6 @@ import (
 // client that sends no Expect header skips it in aiohttp too.
 type ExpectHandler func(req *Request) (Resp, error)
 
-// WithExpectHandler sets the route's expect handler (aiohttp's
-// expect_handler=).
-func WithExpectHandler(h ExpectHandler) RouteOption { return func(r *Route) { r.expect = h } }
-
 // DefaultExpectHandler is used when a route sets none: "100-continue"
 // proceeds, and the 100 Continue is sent when the handler first reads the
 // body (so a handler that answers without reading never invites the body);

@@ -1,6 +1,8 @@
-// httpmiddleware.go owns the adapter that runs the ecosystem's middleware
-// shape, func(http.Handler) http.Handler, as an aioweb Middleware inside
-// the chain, around the matched route's handler.
+// httpmiddleware.go owns net/http interop inside the chain: HTTPMiddleware,
+// the adapter that runs the ecosystem's middleware shape,
+// func(http.Handler) http.Handler, as an aioweb Middleware around the
+// matched route's handler, and WrapHandler, which makes any http.Handler a
+// route handler.
 
 package aioweb
 
@@ -230,3 +232,15 @@ func (k keepEncoding) WriteHeader(code int) {
 
 // Unwrap returns the middleware's writer, for http.ResponseController.
 func (k keepEncoding) Unwrap() http.ResponseWriter { return k.ResponseWriter }
+
+// WrapHandler makes any http.Handler a route handler. It writes the response
+// itself, through req.ResponseWriter() (so the headers middlewares put in
+// req.ResponseHeader() go out with it) and req.HTTPRequest() (so MatchInfo
+// is reachable through r.PathValue), and returns Sent. Middlewares that add
+// headers must add them before calling the handler.
+func WrapHandler(h http.Handler) Handler {
+	return func(req *Request) (Resp, error) {
+		h.ServeHTTP(req.ResponseWriter(), req.HTTPRequest())
+		return Sent, nil
+	}
+}

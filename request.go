@@ -1,5 +1,6 @@
 // request.go owns the Request a handler gets (aiohttp's web.Request): its
-// accessors, the body with its size limit, the query, cookies and
+// accessors, HTTPVersion, reading the body whole (Read, Text, JSON; the
+// body pipeline and its limits are in body.go), the query, cookies and
 // per-request values, and MultiDict.
 
 package aioweb

@@ -114,6 +114,10 @@ type RouteOption func(*Route)
 // WithName names the route (aiohttp's name=); names are unique per router.
 func WithName(name string) RouteOption { return func(r *Route) { r.name = name } }
 
+// WithExpectHandler sets the route's expect handler (aiohttp's
+// expect_handler=).
+func WithExpectHandler(h ExpectHandler) RouteOption { return func(r *Route) { r.expect = h } }
+
 // Router is aiohttp's UrlDispatcher: it holds the routes in registration
 // order and resolves requests to them. The zero value is ready to use.
 // Routes must be registered before the application serves its first request.
@@ -244,6 +248,12 @@ func (rt *Router) add(method, path string, handler Handler, opts ...RouteOption)
 	r := rt.compile(method, path, handler, opts...)
 	rt.register(r)
 	return r
+}
+
+// nextTwin numbers routes registered together (see Route.sameTarget).
+func (rt *Router) nextTwin() int {
+	rt.twins++
+	return rt.twins
 }
 
 // Routes lists the routes in registration order, those of mounted

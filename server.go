@@ -74,6 +74,27 @@ func WithListener(ln net.Listener) RunOption { return func(c *runConfig) { c.lis
 // WithServerConfig lets fn adjust the http.Server before it starts.
 func WithServerConfig(fn func(*http.Server)) RunOption { return func(c *runConfig) { c.server = fn } }
 
+// WithAccessLog logs every request in format (aiohttp's
+// access_log_format; "" means DefaultAccessLogFormat) through the
+// application's logger, as Info records whose message is the line (see
+// AccessLogger). RunApp logs in the default format unless WithoutAccessLog
+// is given; NewServer logs only when given WithAccessLog or
+// WithAccessLogWriter. A bad format makes RunApp return the error before it
+// listens, and makes NewServer panic.
+func WithAccessLog(format string) RunOption {
+	return func(c *runConfig) { c.access.on, c.access.format = 1, format }
+}
+
+// WithAccessLogWriter logs every request as a plain line on w (each
+// followed by a newline) instead of through the application's logger.
+func WithAccessLogWriter(w io.Writer) RunOption {
+	return func(c *runConfig) { c.access.on, c.access.w = 1, w }
+}
+
+// WithoutAccessLog turns the access log off (aiohttp's access_log=None):
+// the server's handler is the application itself, at no cost.
+func WithoutAccessLog() RunOption { return func(c *runConfig) { c.access.on = -1 } }
+
 // Server timeouts RunApp sets on its http.Server (see NewServer).
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second

@@ -475,9 +475,3 @@ func fileType(name string) (ctype, coding string) {
 	}
 	return ctype, coding
 }
-
-// nextTwin numbers routes registered together (see Route.sameTarget).
-func (rt *Router) nextTwin() int {
-	rt.twins++
-	return rt.twins
-}

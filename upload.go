@@ -23,27 +23,6 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultFormMemory is how many bytes of uploaded files Post keeps in memory
-// per request by default; the rest of a larger upload goes to temporary
-// files.
-const DefaultFormMemory = 1 << 20
-
-// WithFormMemory sets how many bytes of uploaded files Post keeps in memory
-// per request (0 keeps DefaultFormMemory; negative: everything goes to disk).
-func WithFormMemory(n int64) AppOption { return func(a *Application) { a.formMemory = n } }
-
-// WithUploadDir sets the directory for the temporary files of large uploads
-// (default os.TempDir()).
-func WithUploadDir(dir string) AppOption { return func(a *Application) { a.uploadDir = dir } }
-
-// FormMemory returns the per-request in-memory budget for uploaded files.
-func (a *Application) FormMemory() int64 {
-	if a.formMemory == 0 {
-		return DefaultFormMemory
-	}
-	return a.formMemory
-}
-
 // FileField is an uploaded file (aiohttp's FileField). File reads its
 // content; it is valid until the handler returns, after which any temporary
 // file behind it is closed and removed.
@@ -120,25 +99,6 @@ func (f *Form) Files(key string) []*FileField {
 		}
 	}
 	return out
-}
-
-// DefaultMaxFormFields is how many fields and parts one form may hold by
-// default (Go's own multipart.Reader.ReadForm stops at 1000 parts too).
-const DefaultMaxFormFields = 1000
-
-// WithMaxFormFields sets how many fields (urlencoded) or parts (multipart,
-// files included) Post accepts in one form; one more is a 413 that names
-// the limit, and the rest of the body is not read. 0 keeps
-// DefaultMaxFormFields; a negative value removes the limit.
-func WithMaxFormFields(n int) AppOption { return func(a *Application) { a.body.maxFields = n } }
-
-// MaxFormFields returns the limit on fields and parts per form (negative:
-// none).
-func (a *Application) MaxFormFields() int {
-	if a.body.maxFields == 0 {
-		return DefaultMaxFormFields
-	}
-	return a.body.maxFields
 }
 
 func tooManyFields(limit int) *HTTPException {
