@@ -92,45 +92,19 @@ func TestErrorsAreLoggedWithoutLeakingDetail(t *testing.T) {
 }
 
 func TestRunAppServesAndDrains(t *testing.T) {
-	release := make(chan struct{})
-	started := make(chan struct{})
 	var order []string
 	var mu sync.Mutex
 	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
 	app := NewApplication()
-	app.Router.AddRoute("GET", "/slow", func(req *Request) (Resp, error) {
-		close(started)
-		<-release
-		return &Response{Text: "finished"}, nil
-	})
+	slow := addSlowRoute(app, nil)
 	app.OnShutdown(func(context.Context) error { note("shutdown1"); return nil })
 	app.OnShutdown(func(context.Context) error { note("shutdown2"); return errors.New("hook failed") })
 	app.OnCleanup(func(context.Context) error { note("cleanup1"); return nil })
 	app.OnCleanup(func(context.Context) error { note("cleanup2"); return nil })
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(&out), WithShutdownTimeout(5*time.Second))
-	}()
-
-	got := make(chan string, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		got <- string(b)
-	}()
-	<-started
+	addr, cancel, done := runInBackground(t, app, WithOutput(&out), WithShutdownTimeout(5*time.Second))
+	got := slow.get(addr)
 	cancel() // like SIGINT while a request is in flight
 	select {
 	case <-app.Closing():
@@ -138,18 +112,18 @@ func TestRunAppServesAndDrains(t *testing.T) {
 		t.Fatal("Closing not closed")
 	}
 	time.Sleep(50 * time.Millisecond)
-	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		t.Error("still accepting connections during shutdown")
 	}
-	close(release)
+	close(slow.release)
 	if b := <-got; b != "finished" {
 		t.Errorf("in-flight request got %q", b)
 	}
-	err = <-done
+	err := <-done
 	if err == nil || !strings.Contains(err.Error(), "hook failed") {
 		t.Errorf("RunApp returned %v; want the hook error", err)
 	}
-	if want := "serving on " + ln.Addr().String() + "\n"; out.String() != want {
+	if want := "serving on " + addr + "\n"; out.String() != want {
 		t.Errorf("printed %q, want %q", out.String(), want)
 	}
 	if s := strings.Join(order, ","); s != "shutdown1,shutdown2,cleanup1,cleanup2" {
@@ -170,13 +144,8 @@ func TestRunAppDrainTimeout(t *testing.T) {
 		}
 		return &Response{}, nil
 	})
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(200*time.Millisecond))
-	}()
-	go http.Get("http://" + ln.Addr().String() + "/stuck")
+	addr, cancel, done := runInBackground(t, app, WithShutdownTimeout(200*time.Millisecond))
+	go http.Get("http://" + addr + "/stuck")
 	<-started
 	t0 := time.Now()
 	cancel()
@@ -316,16 +285,10 @@ func TestRunAppShutdownOrder(t *testing.T) {
 	var mu sync.Mutex
 	var events []string
 	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
-	release, wsRelease := make(chan struct{}), make(chan struct{})
-	slowStarted, wsUp := make(chan struct{}), make(chan struct{})
+	wsRelease, wsUp := make(chan struct{}), make(chan struct{})
 
 	app := NewApplication()
-	app.Router.AddGet("/slow", func(req *Request) (Resp, error) {
-		close(slowStarted)
-		<-release
-		note("slow handler returns")
-		return &Response{Text: "finished"}, nil
-	})
+	slowReq := addSlowRoute(app, func() { note("slow handler returns") })
 	live := NewApplication()
 	live.Router.AddGet("/ws", func(req *Request) (Resp, error) {
 		ws := NewWebSocketResponse()
@@ -341,11 +304,7 @@ func TestRunAppShutdownOrder(t *testing.T) {
 	})
 	live.OnShutdown(func(context.Context) error { note("live shutdown"); return nil })
 	app.AddSubapp("/live", live)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
+	var addr string
 	app.OnShutdown(func(context.Context) error {
 		note("shutdown")
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -353,7 +312,7 @@ func TestRunAppShutdownOrder(t *testing.T) {
 			note("still accepting during on_shutdown")
 		}
 		note(fmt.Sprintf("in flight %d/%d", app.InFlight(), live.InFlight()))
-		close(release)
+		close(slowReq.release)
 		return nil
 	})
 	app.OnCleanup(func(context.Context) error {
@@ -361,23 +320,8 @@ func TestRunAppShutdownOrder(t *testing.T) {
 		return nil
 	})
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(30*time.Second))
-	}()
-	slow := make(chan string, 1)
-	go func() {
-		resp, err := http.Get("http://" + addr + "/slow")
-		if err != nil {
-			slow <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		slow <- string(b)
-	}()
-	<-slowStarted
+	addr, cancel, done := runInBackground(t, app, WithShutdownTimeout(30*time.Second))
+	slow := slowReq.get(addr)
 	c := dial(t, "ws://"+addr+"/live/ws", nil)
 	<-wsUp
 	wsEnd := make(chan error, 1)
@@ -468,43 +412,18 @@ func TestRunAppStartupFailure(t *testing.T) {
 func TestRunAppHookAndDrainBoundsAreSeparate(t *testing.T) {
 	const bound = 1500 * time.Millisecond
 	app := NewApplication()
-	release, started := make(chan struct{}), make(chan struct{})
-	app.Router.AddGet("/slow", func(*Request) (Resp, error) {
-		close(started)
-		<-release
-		return &Response{Text: "finished"}, nil
-	})
+	slow := addSlowRoute(app, nil)
 	var hookDeadline bool
 	app.OnShutdown(func(ctx context.Context) error {
 		_, hookDeadline = ctx.Deadline()
 		<-ctx.Done() // a slow hook: takes all its time
-		close(release)
+		close(slow.release)
 		return nil
 	})
 	var cleanupErr error
 	app.OnCleanup(func(ctx context.Context) error { cleanupErr = ctx.Err(); return nil })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil),
-			WithHookTimeout(bound), WithShutdownTimeout(bound))
-	}()
-	got := make(chan string, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		got <- string(b)
-	}()
-	<-started
+	addr, cancel, done := runInBackground(t, app, WithHookTimeout(bound), WithShutdownTimeout(bound))
+	got := slow.get(addr)
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("RunApp: %v; the drain must not share the hooks' deadline", err)
@@ -530,4 +449,61 @@ func TestRunAppBusyAddressRunsNoHook(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "address already in use") || ran {
 		t.Errorf("RunApp on a busy address: %v; startup hook ran: %v", err, ran)
 	}
+}
+
+// slowRequest is a GET /slow route whose handler, once a request is in
+// flight, waits for release before answering "finished": the in-flight
+// request that the shutdown tests stop a server around.
+type slowRequest struct {
+	started, release chan struct{}
+}
+
+// addSlowRoute registers GET /slow on app; after, when not nil, runs as
+// the handler returns.
+func addSlowRoute(app *Application, after func()) *slowRequest {
+	s := &slowRequest{started: make(chan struct{}), release: make(chan struct{})}
+	app.Router.AddGet("/slow", func(*Request) (Resp, error) {
+		close(s.started)
+		<-s.release
+		if after != nil {
+			after()
+		}
+		return &Response{Text: "finished"}, nil
+	})
+	return s
+}
+
+// get sends GET /slow to addr in the background and returns once the
+// handler is running; the channel gets the body, or the error's text.
+func (s *slowRequest) get(addr string) <-chan string {
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-s.started
+	return got
+}
+
+// runInBackground runs app with RunApp on a fresh local listener, printing
+// nothing unless opts say otherwise, and returns its address, the cancel
+// that stops it (like SIGINT) and the channel RunApp's result arrives on.
+func runInBackground(t *testing.T, app *Application, opts ...RunOption) (addr string, cancel func(), done <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ch := make(chan error, 1)
+	opts = append([]RunOption{WithContext(ctx), WithListener(ln), WithOutput(nil)}, opts...)
+	go func() { ch <- RunApp(app, "", opts...) }()
+	return ln.Addr().String(), cancel, ch
 }
