@@ -30,6 +30,11 @@ func MiddlewareFunc(fn func(req *Request, handler Handler) (Resp, error)) Middle
 
 // chain wraps h in mws, the first outermost.
 func chain(app *Application, h Handler, mws []Middleware) (Handler, error) {
+	if len(mws) > 0 {
+		// Middlewares see a panic in h as the error it returns. Without
+		// middlewares the recover in Application.call does the same.
+		h = recoverHandler(h)
+	}
 	for i := len(mws) - 1; i >= 0; i-- {
 		next, err := mws[i](app, h)
 		if err != nil {
@@ -64,7 +69,7 @@ func (a *Application) buildChains() error {
 		return err
 	}
 	for _, r := range a.Router.routes {
-		if r.chain, err = chain(a, recoverHandler(r.handler), a.middlewares); err != nil {
+		if r.chain, err = chain(a, r.handler, a.middlewares); err != nil {
 			return fmt.Errorf("%w (route %s %s)", err, r.method, r.pattern)
 		}
 	}

@@ -281,7 +281,7 @@ func (r *Response) send(req *Request) error {
 		delete(h, "Content-Length")
 		delete(h, "Content-Type")
 		n = 0
-	case n > 2048 || req.Method == http.MethodHead || n == 0:
+	case n > 2048 || req.Method == http.MethodHead:
 		// net/http computes Content-Length itself for small bodies it
 		// buffers; larger ones (or none, or HEAD's) are declared here.
 		if n == 0 {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -415,4 +416,57 @@ func TestStreamResponseCompression(t *testing.T) {
 		t.Errorf("HEAD: %d %v %q", resp.StatusCode, resp.Header, b)
 	}
 	<-lateErr
+}
+
+// TestEmptyResponseContentLength: an empty Response says Content-Length: 0
+// on the wire, as aiohttp's does, over HTTP/1.1, HTTP/1.0 and HTTP/2, for
+// GET and HEAD. aioweb leaves the GET case to net/http (it declares the
+// length of a body it buffered, even 0, when the handler is done), which
+// saves a header-map write per request; HEAD's is declared by aioweb.
+func TestEmptyResponseContentLength(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute(MethodAny, "/empty", func(*Request) (Resp, error) { return &Response{}, nil })
+	app.Router.AddRoute(MethodAny, "/created", func(*Request) (Resp, error) { return &Response{Status: 201}, nil })
+	app.Router.AddRoute("GET", "/stale", func(*Request) (Resp, error) { return &Response{Status: 304}, nil })
+	addr := serve(t, app)
+	for _, c := range []struct{ method, path, want string }{
+		{"GET", "/empty", "0"}, {"HEAD", "/empty", "0"}, {"GET", "/created", "0"}, {"HEAD", "/created", "0"},
+		{"GET", "/stale", ""},
+	} {
+		got := rawDo(t, addr, c.method, c.path)
+		if cl := got.Header.Values("Content-Length"); strings.Join(cl, ",") != c.want {
+			t.Errorf("HTTP/1.1 %s %s: Content-Length %q, want %q", c.method, c.path, cl, c.want)
+		}
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /empty HTTP/1.0\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl := resp.Header.Values("Content-Length"); len(cl) != 1 || cl[0] != "0" {
+		t.Errorf("HTTP/1.0 GET /empty: Content-Length %q, want 0", cl)
+	}
+	resp.Body.Close()
+
+	srv := httptest.NewUnstartedServer(app)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	client := srv.Client()
+	for _, method := range []string{"GET", "HEAD"} {
+		req, _ := http.NewRequest(method, srv.URL+"/empty", nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cl := resp.Header.Values("Content-Length"); resp.ProtoMajor != 2 || len(cl) != 1 || cl[0] != "0" {
+			t.Errorf("%s %s /empty: Content-Length %q, want 0", resp.Proto, method, cl)
+		}
+	}
 }

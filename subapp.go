@@ -144,7 +144,7 @@ func (rt *Router) prefixResources(prefix string, copies map[*Route]*Route) {
 // wrap runs h with sub's middlewares and req.App set to sub, counted in
 // sub's InFlight.
 func (a *Application) wrap(h Handler) (Handler, error) {
-	inner, err := chain(a, recoverHandler(h), a.middlewares)
+	inner, err := chain(a, h, a.middlewares)
 	if err != nil {
 		return nil, err
 	}

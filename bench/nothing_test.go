@@ -13,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -52,6 +53,42 @@ func nothingServeMux(rs []route, hit *int) http.Handler {
 	m := http.NewServeMux()
 	for i, r := range rs {
 		m.HandleFunc(r.method+" "+syntax(r.path, "{", "}"), stdHandler(i, hit))
+	}
+	return m
+}
+
+// requestSink keeps the floor's *Request escaping to the heap, as a
+// handler func value makes aioweb's escape.
+var requestSink = func(*aioweb.Request) {}
+
+// nothingFloor is the floor of any design under issue 14's constraints: a
+// ServeMux whose handler allocates what aioweb cannot avoid per request,
+// the *Request a handler may keep (it cannot be pooled) and, on a route
+// with variables, the MatchInfo map req.MatchInfo["name"] must index.
+// aioweb's ratio to this row is its own overhead: matching beyond the
+// ServeMux, the chain, the in-flight count and sending the Response.
+func nothingFloor(rs []route, hit *int) http.Handler {
+	m := http.NewServeMux()
+	for i, r := range rs {
+		pattern := syntax(r.path, "{", "}")
+		var names []string
+		for _, seg := range strings.Split(pattern, "/") {
+			if strings.HasPrefix(seg, "{") {
+				names = append(names, strings.Trim(seg, "{}"))
+			}
+		}
+		inner := stdHandler(i, hit)
+		m.HandleFunc(r.method+" "+pattern, func(w http.ResponseWriter, req *http.Request) {
+			var info map[string]string
+			if len(names) > 0 {
+				info = make(map[string]string, len(names))
+				for _, n := range names {
+					info[n] = req.PathValue(n)
+				}
+			}
+			requestSink(&aioweb.Request{Method: req.Method, Path: req.URL.Path, Header: req.Header, MatchInfo: info})
+			inner(w, req)
+		})
 	}
 	return m
 }
@@ -118,6 +155,7 @@ var nothingRouters = []struct {
 }{
 	{"servemux", nothingServeMux},
 	{"aioweb", nothingAiowebRouter},
+	{"servemux+floor", nothingFloor},
 	{"chi", nothingChi},
 	{"gorillamux", nothingGorilla},
 	{"echo", nothingEchoRouter},
@@ -328,7 +366,7 @@ func rotated[T any](s []T) []T {
 // ns/op that stops falling when cores are added.
 func BenchmarkNothingParallel(b *testing.B) {
 	rs := loadGitHub(b)
-	for _, rt := range rotated(nothingRouters[:3]) { // servemux, aioweb, chi
+	for _, rt := range rotated(nothingRouters[:3]) { // servemux, aioweb, servemux+floor
 		h := rt.build(rs, nil)
 		b.Run(rt.name, func(b *testing.B) {
 			b.ReportAllocs()
