@@ -161,6 +161,9 @@ func (r *Response) SetHeader(key, value string) error {
 
 // Validate reports why the response cannot be sent, or nil.
 func (r *Response) Validate() error {
+	if r.ContentType == "" && r.Charset == "" && r.Reason == "" && len(r.Headers) == 0 && (r.Body == nil || r.Text == "") {
+		return nil // the common canned or text response: nothing to check
+	}
 	if r.Body != nil && r.Text != "" {
 		return errors.New("aioweb: Response: Body and Text are not allowed together")
 	}
