@@ -26,7 +26,7 @@ const DefaultAccessLogFormat = `%a %t "%r" %s %b "%{Referer}i" "%{User-Agent}i"`
 // AccessLogger is aiohttp's AccessLogger: it logs one line per request in
 // aiohttp's format language. Build it with NewAccessLogger (the zero value
 // logs DefaultAccessLogFormat) and put it in front of any http.Handler with
-// Wrap; RunApp does that by default (see WithAccessLog).
+// Wrap; RunApp does that by default (see RunAccessLogFormat).
 //
 // The directives are aiohttp's:
 //

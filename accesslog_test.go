@@ -574,8 +574,8 @@ func TestAccessLogSlog(t *testing.T) {
 func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
 
 // TestAccessLogRunApp: RunApp logs through the application's logger by
-// default, WithAccessLog and WithAccessLogWriter choose the format and the
-// destination, WithoutAccessLog leaves the application unwrapped, and a bad
+// default, RunAccessLogFormat and RunAccessLog choose the format and the
+// destination, RunAccessLog(nil) leaves the application unwrapped, and a bad
 // format is an error before listening (a panic from NewServer).
 func TestAccessLogRunApp(t *testing.T) {
 	run := func(app *Application, opts ...RunOption) (string, func() error) {
@@ -587,7 +587,7 @@ func TestAccessLogRunApp(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
-			done <- RunApp(app, "", append([]RunOption{WithContext(ctx), WithListener(ln), WithOutput(nil)}, opts...)...)
+			done <- RunApp(app, "", append([]RunOption{RunContext(ctx), RunListener(ln), RunOutput(nil)}, opts...)...)
 		}()
 		return ln.Addr().String(), func() error { cancel(); return <-done }
 	}
@@ -618,14 +618,14 @@ func TestAccessLogRunApp(t *testing.T) {
 	}
 
 	app, buf = newApp()
-	addr, stop = run(app, WithAccessLog("%s %b %r"))
+	addr, stop = run(app, RunAccessLogFormat("%s %b %r"))
 	rawDo(t, addr, "GET", "/")
 	waitFor(buf, `msg="200 5 GET / HTTP/1.1"`)
 	stop()
 
 	app, buf = newApp()
 	lines := newLineLog()
-	addr, stop = run(app, WithAccessLog("%s %b"), WithAccessLogWriter(lines))
+	addr, stop = run(app, RunAccessLogFormat("%s %b"), RunAccessLog(lines))
 	rawDo(t, addr, "GET", "/")
 	if line := lines.wait(t, 1); line != "200 5" {
 		t.Errorf("writer got %q", line)
@@ -636,25 +636,33 @@ func TestAccessLogRunApp(t *testing.T) {
 	}
 
 	app, buf = newApp()
-	addr, stop = run(app, WithAccessLogWriter(lines), WithoutAccessLog())
+	addr, stop = run(app, RunAccessLog(lines), RunAccessLog(nil))
 	rawDo(t, addr, "GET", "/")
 	stop()
 	if len(lines.all()) != 1 || buf.String() != "" {
-		t.Errorf("WithoutAccessLog still logged: %q %q", lines.all(), buf.String())
+		t.Errorf("RunAccessLog(nil) still logged: %q %q", lines.all(), buf.String())
 	}
 
 	app, _ = newApp()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer ln.Close()
-	if err := RunApp(app, "", WithListener(ln), WithOutput(nil), WithAccessLog("%a %q")); err == nil || !strings.Contains(err.Error(), "unknown directive %q") {
+	if err := RunApp(app, "", RunListener(ln), RunOutput(nil), RunAccessLogFormat("%a %q")); err == nil || !strings.Contains(err.Error(), "unknown directive %q") {
 		t.Errorf("RunApp with a bad format: %v", err)
 	}
 
 	if s := NewServer(app, ""); s.Handler != app {
 		t.Errorf("NewServer logs without being asked: %T", s.Handler)
 	}
-	if s := NewServer(app, "", WithAccessLog("")); s.Handler == app {
-		t.Error("NewServer ignored WithAccessLog")
+	if s := NewServer(app, "", RunAccessLogFormat("")); s.Handler == app {
+		t.Error("NewServer ignored RunAccessLogFormat")
+	}
+	// nil is aiohttp's access_log=None: off, whatever format comes with it
+	// and in whichever order.
+	if s := NewServer(app, "", RunAccessLog(nil), RunAccessLogFormat("%s")); s.Handler != app {
+		t.Errorf("RunAccessLog(nil) then RunAccessLogFormat logs: %T", s.Handler)
+	}
+	if s := NewServer(app, "", RunAccessLogFormat("%s"), RunAccessLog(nil)); s.Handler != app {
+		t.Errorf("RunAccessLogFormat then RunAccessLog(nil) logs: %T", s.Handler)
 	}
 	func() {
 		defer func() {
@@ -662,7 +670,7 @@ func TestAccessLogRunApp(t *testing.T) {
 				t.Errorf("NewServer with a bad format: recovered %v", v)
 			}
 		}()
-		NewServer(app, "", WithAccessLog("%q"))
+		NewServer(app, "", RunAccessLogFormat("%q"))
 	}()
 }
 

@@ -437,11 +437,11 @@ func TestZeroValueApplication(t *testing.T) {
 	}
 }
 
-func TestHttpVersion(t *testing.T) {
+func TestHTTPVersion(t *testing.T) {
 	var got []string
 	app := NewApplication()
 	app.Router.AddRoute("GET", "/", func(req *Request) (Resp, error) {
-		got = append(got, fmt.Sprint(req.Version(), req.Version() == HttpVersion11, req.Version() == HttpVersion10, req.KeepAlive()))
+		got = append(got, fmt.Sprint(req.Version(), req.Version() == HTTPVersion11, req.Version() == HTTPVersion10, req.KeepAlive()))
 		return &Response{}, nil
 	})
 	addr := serve(t, app)

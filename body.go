@@ -363,8 +363,8 @@ type CloneOptions struct {
 	// RelURL replaces the path and query: "/new/path?x=1". It must be
 	// relative (no scheme or host).
 	RelURL string
-	// Header replaces every header; it is copied.
-	Header http.Header
+	// Headers replaces every header (aiohttp's headers=); it is copied.
+	Headers http.Header
 }
 
 // Clone returns a copy of the request with the method, URL or headers
@@ -397,8 +397,8 @@ func (req *Request) Clone(o CloneOptions) (*Request, error) {
 		r.URL.Path, r.URL.RawPath, r.URL.RawQuery, r.URL.Fragment = u.Path, u.RawPath, u.RawQuery, ""
 		r.RequestURI = u.RequestURI()
 	}
-	if o.Header != nil {
-		r.Header = o.Header.Clone()
+	if o.Headers != nil {
+		r.Header = o.Headers.Clone()
 	}
 	c := &Request{
 		Method: r.Method, Path: r.URL.Path, Header: r.Header, MatchInfo: req.MatchInfo,

@@ -305,7 +305,7 @@ func TestRequestClone(t *testing.T) {
 			req.Read()
 		}
 		req.Set("v", "original")
-		c, err := req.Clone(CloneOptions{Method: "put", RelURL: "/x/y%20z?a=1&a=2", Header: http.Header{"X-A": {"b"}, "Content-Type": req.Header.Values("Content-Type")}})
+		c, err := req.Clone(CloneOptions{Method: "put", RelURL: "/x/y%20z?a=1&a=2", Headers: http.Header{"X-A": {"b"}, "Content-Type": req.Header.Values("Content-Type")}})
 		if err != nil {
 			return &Response{Status: 409, Text: err.Error()}, nil
 		}

@@ -37,9 +37,9 @@ mount it:
 
 RunApp also logs every request, as aiohttp's run_app does, in aiohttp's
 access log format (DefaultAccessLogFormat) as Info records of the
-Application's logger: WithAccessLog sets the format (aiohttp's
-access_log_format), WithAccessLogWriter sends plain lines to an io.Writer and
-WithoutAccessLog turns it off. NewServer takes the same options. An
+Application's logger: RunAccessLogFormat sets the format (aiohttp's
+access_log_format), RunAccessLog sends plain lines to an io.Writer and
+RunAccessLog(nil) turns it off. NewServer takes the same options. An
 AccessLogger wraps any http.Handler, for servers you run yourself.
 
 # Handlers
@@ -131,7 +131,7 @@ or a response or an HTTPException to answer at once without reading the
 body. The seed's check_auth:
 
 	func checkAuth(req *aioweb.Request) (aioweb.Resp, error) {
-		if req.Version() != aioweb.HttpVersion11 || req.Header.Get("Authorization") == "" {
+		if req.Version() != aioweb.HTTPVersion11 || req.Header.Get("Authorization") == "" {
 			return aioweb.HTTPForbidden(), nil
 		}
 		return nil, req.WriteContinue() // "HTTP/1.1 100 Continue", through net/http
@@ -174,11 +174,11 @@ A handler creates a WebSocketResponse, prepares it (the handshake), loops on
 Receive and returns it; see WebSocketResponse for the seed's echo handler.
 Messages carry aiohttp's MsgType names and values (MsgText, MsgBinary,
 MsgClose, MsgClosing, MsgClosed, MsgError...). One goroutine may receive at a
-time and any number may send. Options mirror aiohttp's: WithProtocols,
-WithAutoping, WithReceiveTimeout, WithHeartbeat, WithMaxMsgSize, WithTimeout,
-WithCompress; cross-origin browsers are refused unless WithOriginPatterns
+time and any number may send. Options mirror aiohttp's: WSProtocols,
+WSAutoping, WSReceiveTimeout, WSHeartbeat, WSMaxMsgSize, WSTimeout,
+WSCompress; cross-origin browsers are refused unless WSOriginPatterns
 allows them. Ping waits for the pong and Close for the peer's close, each at
-most WithTimeout; a close the peer does not answer in time ends the
+most WSTimeout; a close the peer does not answer in time ends the
 connection with 1006 and ErrCloseTimeout, as in aiohttp. A Receive pending
 while another goroutine closes returns MsgClosing, then MsgClosed. On
 shutdown open WebSockets, sub-applications' included, are closed with 1001.
@@ -197,7 +197,7 @@ masks), and any http.Handler as a route handler (WrapHandler).
 
 Static files are opened through an os.Root, never leave their directory,
 can carry a content-hash version in their URLs (StaticAppendVersion,
-AppendVersion: aiohttp's append_version), and are served precompressed
+URLAppendVersion: aiohttp's append_version), and are served precompressed
 when a .br or .gz sibling exists and the client accepts it. NormalizePath
 is aiohttp's normalize_path_middleware: a 404 whose path resolves with
 slashes merged or a trailing slash added (or removed) is redirected there.
@@ -234,11 +234,11 @@ RunApp return the error.
   - Request bodies: WithClientMaxSize, 1 MiB by default; 413 beyond.
   - Uploaded files in memory: WithFormMemory, 1 MiB per request; the rest on disk.
   - Request target: WithMaxURILength, 8190 bytes (aiohttp's max_line_size); 414 beyond.
-  - WebSocket messages: WithMaxMsgSize, 4 MiB (aiohttp's max_msg_size); 1009 beyond.
+  - WebSocket messages: WSMaxMsgSize, 4 MiB (aiohttp's max_msg_size); 1009 beyond.
   - RunApp's server (NewServer): ReadHeaderTimeout 10 s, IdleTimeout 75 s
     (aiohttp's keep-alive), MaxHeaderBytes 64 KiB; no ReadTimeout or
     WriteTimeout so that long uploads, streams and WebSockets work. Change any
-    of them with WithServerConfig.
+    of them with RunServerConfig.
 
 # Exceptions
 
@@ -285,6 +285,36 @@ application's down to the handling one, as aiohttp does. A failing hook
 gets a logged plain 500 (aiohttp 3.8 drops the connection instead), and
 aioweb's 414 signals too (aiohttp refuses a long target in its parser).
 
+# Naming
+
+Names are aiohttp's in Go clothes: its classes and methods in Go case
+(Application, Router.AddRoute, Request.MatchInfo), with Go's initialisms
+(HTTPVersion is aiohttp's HttpVersion).
+
+Options are functional options named for their target. The three targets
+handler authors write most, the Application (AppOption), a route
+(RouteOption) and an HTTPException (ExcOption), use With<Setting>:
+WithClientMaxSize, WithName, WithText. Every other option type's
+constructors start with their target's name: Run... for RunApp and
+NewServer (RunContext, RunAccessLog), WS... for NewWebSocketResponse
+(WSHeartbeat), Static... for AddStatic (StaticShowIndex, and StaticName for
+the route's name, since AddStatic takes StaticOptions, not RouteOptions),
+JSON... for JSONResponse (JSONStatus), Normalize... for NormalizePath
+(NormalizeAppendSlash) and URL... for Route.URL (URLAppendVersion). The
+setting is aiohttp's keyword argument in Go case (client_max_size is
+WithClientMaxSize, access_log_format is RunAccessLogFormat), and a switch
+always takes a bool (WSCompress(false), StaticShowIndex(true)), never a
+no-argument form. Request.Clone takes a CloneOptions struct: its settings
+are values to replace, each with its zero value meaning "keep".
+
+Responses and exceptions keep aiohttp's field name Headers (headers=)
+rather than net/http's Header: the field is what the value is built with,
+and it leaves the name Header() to the method that, like
+http.ResponseWriter.Header, returns the live map to change before the
+response is sent (Response.Header, StreamResponse.Header). Maps used in
+place keep Go's name: Request.Header (http.Request's), FileField.Header
+(multipart's) and PreparedResponse.Header, which hooks edit.
+
 # Deliberate differences from aiohttp
 
   - aiohttp speaks HTTP/1.x only; an Application behind a TLS http.Server
@@ -294,7 +324,7 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
   - Factories run once per route when the application freezes (first request,
     MakeHandler or RunApp), not once per request as in aiohttp 0.15: building
     closures per request would cost allocations for nothing.
-  - WebSocket compression (permessage-deflate) is off unless WithCompress(true)
+  - WebSocket compression (permessage-deflate) is off unless WSCompress(true)
     asks for it; aiohttp 3 compresses by default. Deflate state and CPU per
     message only pay off for large, compressible messages.
   - The access log's %b counts the body bytes written (aiohttp 3.8 counts the
@@ -351,7 +381,7 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
     before any handler runs (aiohttp 3: "Unknown Expect: ..."); 100 Continue
     is sent when the body is first read rather than before the handler runs.
   - WebSockets run on github.com/coder/websocket, which always completes the
-    close handshake itself (WithAutoclose has no effect), answers every ping
+    close handshake itself (WSAutoclose has no effect), answers every ping
     (with autoping off pings are also delivered as MsgPing), cannot send an
     unsolicited pong (Pong returns ErrPongUnsupported), and chooses ping
     payloads. A receive timeout ends the connection. aioweb itself closes
@@ -404,18 +434,18 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
   - Static files are opened through an os.Root: a file inside the directory
     is found as aiohttp finds it (its symlinks resolved, the result inside)
     and then opened through the root, so a symlink swapped in meanwhile
-    cannot lead out. With FollowSymlinks a file whose links lead outside is
+    cannot lead out. With StaticFollowSymlinks a file whose links lead outside is
     opened by its resolved path. The directory stays open for the process's
     life (one file descriptor per AddStatic).
   - Domain names in AddDomain are lower-cased and IDNA-encoded label by label
     (punycode) without UTS 46 mapping: give names in their normal form. An
     application with a domain is routed by an ordered scan of its routes.
   - WebSockets (the cases of aiohttp's test_web_websocket_functional.py):
-    Ping waits for the pong (at most WithTimeout) and coder/websocket picks
+    Ping waits for the pong (at most WSTimeout) and coder/websocket picks
     its payload, where aiohttp's ping() only sends; there is no Pong(), since
     coder/websocket answers every ping itself. Close returns ErrCloseTimeout
     as an error where aiohttp returns True, and coder/websocket caps the
-    close wait at 5 s whatever WithTimeout says. A Receive made while a Close
+    close wait at 5 s whatever WSTimeout says. A Receive made while a Close
     is under way waits and returns MsgClosed (aiohttp returns CLOSING again,
     so a loop that ignores CLOSING would spin), and Receive keeps returning
     MsgClosed where aiohttp raises after the fifth. After a concurrent Close,
@@ -423,7 +453,7 @@ aioweb's 414 signals too (aiohttp refuses a long target in its parser).
     the server's close frame is dropped and the close ends with 1000 (aiohttp
     gives up with 1006). A receive timeout or cancelled context ends the
     connection with 1006 (aiohttp keeps it open): a half-read frame cannot be
-    resumed in coder/websocket. WithAutoclose has no effect: Closed() is
+    resumed in coder/websocket. WSAutoclose has no effect: Closed() is
     already true when MsgClose arrives.
   - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.

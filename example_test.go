@@ -490,7 +490,7 @@ func ExampleWebSocketResponse() {
 // read (the seed's check_auth). A refusal costs the client no upload.
 func ExampleWithExpectHandler() {
 	checkAuth := func(req *aioweb.Request) (aioweb.Resp, error) {
-		if req.Version() != aioweb.HttpVersion11 {
+		if req.Version() != aioweb.HTTPVersion11 {
 			return aioweb.HTTPForbidden(), nil
 		}
 		if req.Header.Get("Authorization") == "" {

@@ -21,7 +21,7 @@ import (
 // checkAuth is the seed's check_auth, as the tour has it: HTTP/1.0 or no
 // Authorization is refused; otherwise it sends 100 Continue itself.
 func checkAuth(req *Request) (Resp, error) {
-	if req.Version() != HttpVersion11 {
+	if req.Version() != HTTPVersion11 {
 		return HTTPForbidden(), nil
 	}
 	if req.Header.Get("Authorization") == "" {

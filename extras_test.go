@@ -62,8 +62,8 @@ func TestRunAppServerConfig(t *testing.T) {
 	configured := make(chan *http.Server, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil),
-			WithServerConfig(func(s *http.Server) { s.MaxHeaderBytes = 1024; configured <- s }))
+		done <- RunApp(app, "", RunContext(ctx), RunListener(ln), RunOutput(nil),
+			RunServerConfig(func(s *http.Server) { s.MaxHeaderBytes = 1024; configured <- s }))
 	}()
 	<-configured
 	// A header block over the configured 1 KiB (+ net/http's 4 KiB slack) is refused.

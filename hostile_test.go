@@ -398,7 +398,7 @@ func TestHostileCancelDuringSpilledUpload(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- RunApp(app, "", WithListener(ln), WithContext(ctx), WithOutput(nil), WithShutdownTimeout(200*time.Millisecond))
+		done <- RunApp(app, "", RunListener(ln), RunContext(ctx), RunOutput(nil), RunShutdownTimeout(200*time.Millisecond))
 	}()
 	ctype, head, tail := manyPartBody(10000)
 	startStalledUpload(t, ln.Addr().String(), ctype, head, len(tail), dir, 1<<20+10000)
@@ -421,7 +421,7 @@ func TestHostileCancelDuringSpilledUpload(t *testing.T) {
 func TestHostileSIGTERMDuringSpilledUpload(t *testing.T) {
 	if dir := os.Getenv("AIOWEB_SIGTERM_CHILD"); dir != "" {
 		app := manyPartApp(dir, WithBodyIdleTimeout(0))
-		if err := RunApp(app, "127.0.0.1:0", WithShutdownTimeout(200*time.Millisecond)); err != nil {
+		if err := RunApp(app, "127.0.0.1:0", RunShutdownTimeout(200*time.Millisecond)); err != nil {
 			fmt.Println("RunApp:", err)
 		}
 		return

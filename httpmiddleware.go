@@ -43,7 +43,7 @@ import (
 // Middlewares outside it see the response as already sent (SetHeader on it
 // fails), as with WrapHandler. To run a standard middleware around the
 // whole Application instead, before routing, wrap the Application: it is an
-// http.Handler (mw(app), or WithServerConfig for RunApp). A middleware that
+// http.Handler (mw(app), or RunServerConfig for RunApp). A middleware that
 // runs the next handler on another goroutine and returns early
 // (http.TimeoutHandler) is waited for before the request ends.
 func HTTPMiddleware(mw func(http.Handler) http.Handler) Middleware {

@@ -437,7 +437,7 @@ func TestWithPrefixBehindStripPrefix(t *testing.T) {
 		}
 		return nil, HTTPFound(u)
 	})
-	app.Router.AddStatic("/static", dir, ShowIndex(), StaticName("static"))
+	app.Router.AddStatic("/static", dir, StaticShowIndex(true), StaticName("static"))
 	sub := NewApplication()
 	sub.Router.AddGet("/item/{id}", func(req *Request) (Resp, error) { return &Response{Text: "item " + req.MatchInfo["id"]}, nil }, WithName("item"))
 	app.AddSubapp("/sub", sub)

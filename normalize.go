@@ -18,29 +18,29 @@ type normalizeConfig struct {
 	redirect                               func(location string, opts ...ExcOption) *HTTPException
 }
 
-// AppendSlash says whether a path without a trailing slash is tried with one
+// NormalizeAppendSlash says whether a path without a trailing slash is tried with one
 // (aiohttp's append_slash; on by default).
-func AppendSlash(on bool) NormalizeOption {
+func NormalizeAppendSlash(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.appendSlash = on }
 }
 
-// RemoveSlash says whether a path with a trailing slash is tried without it
+// NormalizeRemoveSlash says whether a path with a trailing slash is tried without it
 // (aiohttp's remove_slash; off by default). It cannot be combined with
-// AppendSlash(true).
-func RemoveSlash(on bool) NormalizeOption {
+// NormalizeAppendSlash(true).
+func NormalizeRemoveSlash(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.removeSlash = on }
 }
 
-// MergeSlashes says whether runs of slashes are tried as one (aiohttp's
+// NormalizeMergeSlashes says whether runs of slashes are tried as one (aiohttp's
 // merge_slashes; on by default).
-func MergeSlashes(on bool) NormalizeOption {
+func NormalizeMergeSlashes(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.mergeSlashes = on }
 }
 
-// RedirectWith chooses the redirect (aiohttp's redirect_class), one of
+// NormalizeRedirect chooses the redirect (aiohttp's redirect_class), one of
 // HTTPMovedPermanently, HTTPFound, HTTPSeeOther, HTTPTemporaryRedirect or
 // HTTPPermanentRedirect (the default, 308, which keeps the method and body).
-func RedirectWith(redirect func(location string, opts ...ExcOption) *HTTPException) NormalizeOption {
+func NormalizeRedirect(redirect func(location string, opts ...ExcOption) *HTTPException) NormalizeOption {
 	return func(c *normalizeConfig) { c.redirect = redirect }
 }
 
@@ -48,14 +48,14 @@ func RedirectWith(redirect func(location string, opts ...ExcOption) *HTTPExcepti
 // resolves to no route (a 404 or 405, including one inside a
 // sub-application) it tries, in this order, the raw path with runs of
 // slashes merged, with a trailing slash appended (or removed, with
-// RemoveSlash(true) and AppendSlash(false)), and with both; the first that
+// NormalizeRemoveSlash(true) and NormalizeAppendSlash(false)), and with both; the first that
 // resolves for the request's method, in the router of the application the
 // middleware belongs to, is answered with a redirect to it, the query string
 // kept. When none resolves the request goes on to its 404 or 405. A leading
 // run of slashes always becomes one, so "//evil.example" never redirects off
 // the site. By default slashes are merged and appended, with 308.
 //
-// It panics when both AppendSlash(true) and RemoveSlash(true) are given, as
+// It panics when both NormalizeAppendSlash(true) and NormalizeRemoveSlash(true) are given, as
 // aiohttp asserts.
 func NormalizePath(opts ...NormalizeOption) Middleware {
 	c := normalizeConfig{appendSlash: true, mergeSlashes: true, redirect: HTTPPermanentRedirect}

@@ -48,7 +48,7 @@ func checkNormalize(t *testing.T, addr string, cases []normCase) {
 }
 
 func TestUpstream_web_middleware_test_add_trailing_when_necessary(t *testing.T) {
-	addr := normalizeApp(t, NormalizePath(MergeSlashes(false)))
+	addr := normalizeApp(t, NormalizePath(NormalizeMergeSlashes(false)))
 	checkNormalize(t, addr, []normCase{
 		{"/resource1", 200},
 		{"/resource1/", 404},
@@ -64,7 +64,7 @@ func TestUpstream_web_middleware_test_add_trailing_when_necessary(t *testing.T) 
 }
 
 func TestUpstream_web_middleware_test_remove_trailing_when_necessary(t *testing.T) {
-	addr := normalizeApp(t, NormalizePath(AppendSlash(false), RemoveSlash(true), MergeSlashes(false)))
+	addr := normalizeApp(t, NormalizePath(NormalizeAppendSlash(false), NormalizeRemoveSlash(true), NormalizeMergeSlashes(false)))
 	checkNormalize(t, addr, []normCase{
 		{"/resource1", 200},
 		{"/resource1/", 200},
@@ -80,7 +80,7 @@ func TestUpstream_web_middleware_test_remove_trailing_when_necessary(t *testing.
 }
 
 func TestUpstream_web_middleware_test_no_trailing_slash_when_disabled(t *testing.T) {
-	addr := normalizeApp(t, NormalizePath(AppendSlash(false), MergeSlashes(false)))
+	addr := normalizeApp(t, NormalizePath(NormalizeAppendSlash(false), NormalizeMergeSlashes(false)))
 	checkNormalize(t, addr, []normCase{
 		{"/resource1", 200},
 		{"/resource1/", 404},
@@ -96,7 +96,7 @@ func TestUpstream_web_middleware_test_no_trailing_slash_when_disabled(t *testing
 }
 
 func TestUpstream_web_middleware_test_merge_slash(t *testing.T) {
-	addr := normalizeApp(t, NormalizePath(AppendSlash(false)))
+	addr := normalizeApp(t, NormalizePath(NormalizeAppendSlash(false)))
 	checkNormalize(t, addr, []normCase{
 		{"/resource1/a/b", 200},
 		{"//resource1//a//b", 200},
@@ -150,7 +150,7 @@ func TestUpstream_web_middleware_test_append_and_merge_slash(t *testing.T) {
 }
 
 func TestUpstream_web_middleware_test_remove_and_merge_slash(t *testing.T) {
-	addr := normalizeApp(t, NormalizePath(AppendSlash(false), RemoveSlash(true)))
+	addr := normalizeApp(t, NormalizePath(NormalizeAppendSlash(false), NormalizeRemoveSlash(true)))
 	checkNormalize(t, addr, []normCase{
 		{"/resource1/a/b", 200},
 		{"/resource1/a/b/", 200},
@@ -187,7 +187,7 @@ func TestUpstream_web_middleware_test_remove_and_merge_slash(t *testing.T) {
 }
 
 func TestUpstream_web_middleware_test_cannot_remove_and_add_slash(t *testing.T) {
-	if msg := catchPanic(func() { NormalizePath(AppendSlash(true), RemoveSlash(true)) }); !strings.Contains(msg, "cannot both remove and append") {
+	if msg := catchPanic(func() { NormalizePath(NormalizeAppendSlash(true), NormalizeRemoveSlash(true)) }); !strings.Contains(msg, "cannot both remove and append") {
 		t.Errorf("panic %q", msg)
 	}
 }
@@ -198,7 +198,7 @@ func TestUpstream_web_middleware_test_open_redirects(t *testing.T) {
 			t.Errorf("append=%v remove=%v: handler matched unexpectedly", c.appendSlash, c.removeSlash)
 			return &Response{}, nil
 		}
-		app := NewApplication(WithMiddlewares(NormalizePath(AppendSlash(c.appendSlash), RemoveSlash(c.removeSlash))))
+		app := NewApplication(WithMiddlewares(NormalizePath(NormalizeAppendSlash(c.appendSlash), NormalizeRemoveSlash(c.removeSlash))))
 		app.Router.AddRoutes(Get("/", fail), Get("/google.com", fail))
 		got := rawDo(t, serve(t, app), "GET", "//google.com")
 		if got.Status != 308 || got.Header.Get("Location") != "/google.com" {
@@ -219,11 +219,11 @@ func TestNormalizePathSubapp(t *testing.T) {
 		app := NewApplication()
 		switch where {
 		case "parent":
-			app = NewApplication(WithMiddlewares(NormalizePath(RedirectWith(HTTPFound))))
+			app = NewApplication(WithMiddlewares(NormalizePath(NormalizeRedirect(HTTPFound))))
 		case "sub":
-			sub = NewApplication(WithMiddlewares(NormalizePath(RedirectWith(HTTPFound))))
+			sub = NewApplication(WithMiddlewares(NormalizePath(NormalizeRedirect(HTTPFound))))
 		case "inner":
-			inner = NewApplication(WithMiddlewares(NormalizePath(RedirectWith(HTTPFound))))
+			inner = NewApplication(WithMiddlewares(NormalizePath(NormalizeRedirect(HTTPFound))))
 		}
 		inner.Router.AddRoute("GET", "/deep/", ok)
 		sub.Router.AddRoute("GET", "/users/", ok)

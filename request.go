@@ -20,24 +20,24 @@ import (
 	"unicode/utf8"
 )
 
-// HttpVersion is a request's HTTP version (aiohttp's HttpVersion).
-type HttpVersion uint16
+// HTTPVersion is a request's HTTP version (aiohttp's HttpVersion, named by Go's initialism rule).
+type HTTPVersion uint16
 
 // HTTP versions; compare with req.Version.
 const (
-	HttpVersion10 HttpVersion = 0x0100
-	HttpVersion11 HttpVersion = 0x0101
-	HttpVersion20 HttpVersion = 0x0200
+	HTTPVersion10 HTTPVersion = 0x0100
+	HTTPVersion11 HTTPVersion = 0x0101
+	HTTPVersion20 HTTPVersion = 0x0200
 )
 
 // Major returns the major version number.
-func (v HttpVersion) Major() int { return int(v >> 8) }
+func (v HTTPVersion) Major() int { return int(v >> 8) }
 
 // Minor returns the minor version number.
-func (v HttpVersion) Minor() int { return int(v & 0xff) }
+func (v HTTPVersion) Minor() int { return int(v & 0xff) }
 
 // String returns "HTTP/major.minor".
-func (v HttpVersion) String() string {
+func (v HTTPVersion) String() string {
 	return "HTTP/" + strconv.Itoa(v.Major()) + "." + strconv.Itoa(v.Minor())
 }
 
@@ -202,8 +202,8 @@ func (req *Request) SetContext(ctx context.Context) {
 }
 
 // Version returns the HTTP version.
-func (req *Request) Version() HttpVersion {
-	return HttpVersion(req.r.ProtoMajor<<8 | req.r.ProtoMinor)
+func (req *Request) Version() HTTPVersion {
+	return HTTPVersion(req.r.ProtoMajor<<8 | req.r.ProtoMinor)
 }
 
 // Host returns the Host header.

@@ -165,7 +165,7 @@ func TestRunAppStartupPanicTearsDown(t *testing.T) {
 	app.OnStartup(func(context.Context) error { panic("startup bug") })
 	v := func() (v any) {
 		defer func() { v = recover() }()
-		RunApp(app, "", WithListener(ln), WithOutput(nil))
+		RunApp(app, "", RunListener(ln), RunOutput(nil))
 		return nil
 	}()
 	if v != "startup bug" {

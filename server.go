@@ -40,27 +40,27 @@ const (
 	DefaultHookTimeout = 10 * time.Second
 )
 
-// WithContext makes RunApp stop when ctx is done, besides SIGINT/SIGTERM.
-func WithContext(ctx context.Context) RunOption { return func(c *runConfig) { c.ctx = ctx } }
+// RunContext makes RunApp stop when ctx is done, besides SIGINT/SIGTERM.
+func RunContext(ctx context.Context) RunOption { return func(c *runConfig) { c.ctx = ctx } }
 
-// WithOutput sets where RunApp prints "serving on HOST:PORT" (default
+// RunOutput sets where RunApp prints "serving on HOST:PORT" (default
 // os.Stdout; nil prints nothing).
-func WithOutput(w io.Writer) RunOption { return func(c *runConfig) { c.out = w } }
+func RunOutput(w io.Writer) RunOption { return func(c *runConfig) { c.out = w } }
 
-// WithShutdownTimeout bounds the drain of in-flight handlers after the
+// RunShutdownTimeout bounds the drain of in-flight handlers after the
 // OnShutdown hooks (default DefaultShutdownTimeout, 10 s; aiohttp's
 // shutdown_timeout). Handlers still running then are reported in RunApp's
 // error and their connections closed. It does not include the hooks' time.
-func WithShutdownTimeout(d time.Duration) RunOption {
+func RunShutdownTimeout(d time.Duration) RunOption {
 	return func(c *runConfig) { c.shutdownTimeout = d }
 }
 
-// WithHookTimeout sets how long the OnShutdown hooks, and separately the
+// RunHookTimeout sets how long the OnShutdown hooks, and separately the
 // cleanup (cleanup-context teardowns and OnCleanup hooks), may take: each
 // phase gets a context that ends d after it begins (default
 // DefaultHookTimeout, 10 s; d <= 0 keeps it). RunApp waits for the hooks to
 // return, so hooks must honour their context.
-func WithHookTimeout(d time.Duration) RunOption {
+func RunHookTimeout(d time.Duration) RunOption {
 	return func(c *runConfig) {
 		if d > 0 {
 			c.hookTimeout = d
@@ -68,32 +68,43 @@ func WithHookTimeout(d time.Duration) RunOption {
 	}
 }
 
-// WithListener serves on ln instead of listening on addr.
-func WithListener(ln net.Listener) RunOption { return func(c *runConfig) { c.listener = ln } }
+// RunListener serves on ln instead of listening on addr.
+func RunListener(ln net.Listener) RunOption { return func(c *runConfig) { c.listener = ln } }
 
-// WithServerConfig lets fn adjust the http.Server before it starts.
-func WithServerConfig(fn func(*http.Server)) RunOption { return func(c *runConfig) { c.server = fn } }
+// RunServerConfig lets fn adjust the http.Server before it starts.
+func RunServerConfig(fn func(*http.Server)) RunOption { return func(c *runConfig) { c.server = fn } }
 
-// WithAccessLog logs every request in format (aiohttp's
-// access_log_format; "" means DefaultAccessLogFormat) through the
-// application's logger, as Info records whose message is the line (see
-// AccessLogger). RunApp logs in the default format unless WithoutAccessLog
-// is given; NewServer logs only when given WithAccessLog or
-// WithAccessLogWriter. A bad format makes RunApp return the error before it
-// listens, and makes NewServer panic.
-func WithAccessLog(format string) RunOption {
-	return func(c *runConfig) { c.access.on, c.access.format = 1, format }
+// RunAccessLogFormat logs every request in format (aiohttp's
+// access_log_format; "" means DefaultAccessLogFormat), through the
+// application's logger as Info records whose message is the line (see
+// AccessLogger), or on the writer given to RunAccessLog. RunApp logs in the
+// default format unless given RunAccessLog(nil); NewServer logs only when
+// given RunAccessLogFormat or RunAccessLog with a writer. A bad format
+// makes RunApp return the error before it listens, and makes NewServer
+// panic.
+func RunAccessLogFormat(format string) RunOption {
+	return func(c *runConfig) {
+		c.access.format = format
+		if c.access.on == 0 {
+			c.access.on = 1
+		}
+	}
 }
 
-// WithAccessLogWriter logs every request as a plain line on w (each
-// followed by a newline) instead of through the application's logger.
-func WithAccessLogWriter(w io.Writer) RunOption {
-	return func(c *runConfig) { c.access.on, c.access.w = 1, w }
+// RunAccessLog sets where the access log goes (aiohttp's access_log): every
+// request as a plain line on w, each followed by a newline, instead of
+// through the application's logger. nil turns the access log off, even with
+// RunAccessLogFormat (aiohttp's access_log=None): the server's handler
+// is then the application itself, at no cost.
+func RunAccessLog(w io.Writer) RunOption {
+	return func(c *runConfig) {
+		if w == nil {
+			c.access.on, c.access.w = -1, nil
+			return
+		}
+		c.access.on, c.access.w = 1, w
+	}
 }
-
-// WithoutAccessLog turns the access log off (aiohttp's access_log=None):
-// the server's handler is the application itself, at no cost.
-func WithoutAccessLog() RunOption { return func(c *runConfig) { c.access.on = -1 } }
 
 // Server timeouts RunApp sets on its http.Server (see NewServer).
 const (
@@ -106,7 +117,7 @@ const (
 // (slow-header clients), IdleTimeout (aiohttp's keep-alive 75 s) and
 // MaxHeaderBytes set; no ReadTimeout/WriteTimeout, so long uploads, streams
 // and WebSockets work. Of opts it uses the access log options
-// (WithAccessLog, WithAccessLogWriter): it logs only when given one.
+// (RunAccessLogFormat, RunAccessLog): it logs only when given one.
 func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
 	var cfg runConfig
 	for _, o := range opts {
@@ -127,7 +138,7 @@ func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
 }
 
 // RunApp serves app on addr (aiohttp's run_app) until SIGINT or SIGTERM (or
-// the WithContext context ends), in aiohttp's order:
+// the RunContext context ends), in aiohttp's order:
 //
 //   - it listens, then runs app.Startup (cleanup contexts and OnStartup
 //     hooks, sub-applications included); if that fails, it returns the error
@@ -138,12 +149,12 @@ func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
 //   - on the signal it stops accepting (the listener is closed and idle
 //     keep-alive connections with it), then runs app.Shutdown: Closing is
 //     closed (WebSockets close with 1001) and the OnShutdown hooks run,
-//     bounded by WithHookTimeout;
+//     bounded by RunHookTimeout;
 //   - it drains: waits, without polling, until every in-flight handler has
 //     returned (WebSockets and streams included), bounded separately by
-//     WithShutdownTimeout, after which the remaining connections are closed;
+//     RunShutdownTimeout, after which the remaining connections are closed;
 //   - it runs app.Cleanup (teardowns and OnCleanup hooks), bounded by its own
-//     WithHookTimeout;
+//     RunHookTimeout;
 //   - it returns nil after a clean shutdown, else the errors joined.
 func RunApp(app *Application, addr string, opts ...RunOption) error {
 	cfg := runConfig{ctx: context.Background(), out: os.Stdout,

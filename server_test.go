@@ -103,7 +103,7 @@ func TestRunAppServesAndDrains(t *testing.T) {
 	app.OnCleanup(func(context.Context) error { note("cleanup2"); return nil })
 
 	var out bytes.Buffer
-	addr, cancel, done := runInBackground(t, app, WithOutput(&out), WithShutdownTimeout(5*time.Second))
+	addr, cancel, done := runInBackground(t, app, RunOutput(&out), RunShutdownTimeout(5*time.Second))
 	got := slow.get(addr)
 	cancel() // like SIGINT while a request is in flight
 	select {
@@ -144,7 +144,7 @@ func TestRunAppDrainTimeout(t *testing.T) {
 		}
 		return &Response{}, nil
 	})
-	addr, cancel, done := runInBackground(t, app, WithShutdownTimeout(200*time.Millisecond))
+	addr, cancel, done := runInBackground(t, app, RunShutdownTimeout(200*time.Millisecond))
 	go http.Get("http://" + addr + "/stuck")
 	<-started
 	t0 := time.Now()
@@ -320,7 +320,7 @@ func TestRunAppShutdownOrder(t *testing.T) {
 		return nil
 	})
 
-	addr, cancel, done := runInBackground(t, app, WithShutdownTimeout(30*time.Second))
+	addr, cancel, done := runInBackground(t, app, RunShutdownTimeout(30*time.Second))
 	slow := slowReq.get(addr)
 	c := dial(t, "ws://"+addr+"/live/ws", nil)
 	<-wsUp
@@ -386,7 +386,7 @@ func TestRunAppStartupFailure(t *testing.T) {
 	}
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- RunApp(app, "", WithListener(ln), WithOutput(&out)) }()
+	go func() { done <- RunApp(app, "", RunListener(ln), RunOutput(&out)) }()
 	select {
 	case err = <-done:
 	case <-time.After(30 * time.Second):
@@ -422,7 +422,7 @@ func TestRunAppHookAndDrainBoundsAreSeparate(t *testing.T) {
 	})
 	var cleanupErr error
 	app.OnCleanup(func(ctx context.Context) error { cleanupErr = ctx.Err(); return nil })
-	addr, cancel, done := runInBackground(t, app, WithHookTimeout(bound), WithShutdownTimeout(bound))
+	addr, cancel, done := runInBackground(t, app, RunHookTimeout(bound), RunShutdownTimeout(bound))
 	got := slow.get(addr)
 	cancel()
 	if err := <-done; err != nil {
@@ -445,7 +445,7 @@ func TestRunAppBusyAddressRunsNoHook(t *testing.T) {
 	app := NewApplication()
 	ran := false
 	app.OnStartup(func(context.Context) error { ran = true; return nil })
-	err = RunApp(app, busy.Addr().String(), WithOutput(nil))
+	err = RunApp(app, busy.Addr().String(), RunOutput(nil))
 	if err == nil || !strings.Contains(err.Error(), "address already in use") || ran {
 		t.Errorf("RunApp on a busy address: %v; startup hook ran: %v", err, ran)
 	}
@@ -503,7 +503,7 @@ func runInBackground(t *testing.T, app *Application, opts ...RunOption) (addr st
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	ch := make(chan error, 1)
-	opts = append([]RunOption{WithContext(ctx), WithListener(ln), WithOutput(nil)}, opts...)
+	opts = append([]RunOption{RunContext(ctx), RunListener(ln), RunOutput(nil)}, opts...)
 	go func() { ch <- RunApp(app, "", opts...) }()
 	return ln.Addr().String(), cancel, ch
 }

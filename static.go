@@ -38,31 +38,37 @@ type staticConfig struct {
 	name           string
 }
 
-// ShowIndex lists directories as HTML pages (aiohttp's show_index; off by
-// default, when a directory is 403).
-func ShowIndex() StaticOption { return func(c *staticConfig) { c.showIndex = true } }
+// StaticShowIndex sets whether directories are listed as HTML pages
+// (aiohttp's show_index; off by default, when a directory is 403).
+func StaticShowIndex(on bool) StaticOption { return func(c *staticConfig) { c.showIndex = on } }
 
-// FollowSymlinks serves files whose symlinks lead outside the directory
-// (aiohttp's follow_symlinks; off by default, when they are 404).
-func FollowSymlinks() StaticOption { return func(c *staticConfig) { c.followSymlinks = true } }
+// StaticFollowSymlinks sets whether files whose symlinks lead outside the
+// directory are served (aiohttp's follow_symlinks; off by default, when they
+// are 404).
+func StaticFollowSymlinks(on bool) StaticOption {
+	return func(c *staticConfig) { c.followSymlinks = on }
+}
 
-// StaticName names the static route, for URL reversal.
+// StaticName names the static route, for URL reversal (aiohttp's name=).
+// It is not WithName because AddStatic takes StaticOptions, not
+// RouteOptions: every option of a static route starts with its target's
+// name (see "Naming" in the package documentation).
 func StaticName(name string) StaticOption { return func(c *staticConfig) { c.name = name } }
 
-// StaticAppendVersion makes the static route's URLs carry the file's
+// StaticAppendVersion sets whether the static route's URLs carry the file's
 // content hash, "?v=<urlsafe base64 of its SHA-256>", so that browsers can
-// cache them forever (aiohttp's append_version=True). AppendVersion(false)
+// cache them forever (aiohttp's append_version=True). URLAppendVersion(false)
 // turns it off for one URL.
-func StaticAppendVersion() StaticOption { return func(c *staticConfig) { c.appendVersion = true } }
+func StaticAppendVersion(on bool) StaticOption { return func(c *staticConfig) { c.appendVersion = on } }
 
 // AddStatic serves the files under dir at prefix/<path> for GET and HEAD
 // (aiohttp's add_static) and returns the GET route. Like aiohttp it claims
 // every path under prefix in registration order. Paths that would leave dir
 // (through "..", encoded separators, absolute paths, backslashes, NUL bytes
-// or, unless FollowSymlinks, symlinks) are 404, as aiohttp answers them, and
+// or, unless StaticFollowSymlinks, symlinks) are 404, as aiohttp answers them, and
 // never serve a byte from outside: files inside dir are opened through an
 // os.Root, so a symlink swapped in between the check and the open cannot
-// lead out either. A directory is 403 unless ShowIndex, and anything else
+// lead out either. A directory is 403 unless StaticShowIndex, and anything else
 // that is not a regular file (a FIFO, a device) is 403, as FileResponse
 // answers it. Files are sent as FileResponse sends them (Range, ETag,
 // If-Modified-Since, If-None-Match, Content-Type from the extension,
@@ -139,7 +145,7 @@ func expandHome(dir string) string {
 
 // resolve finds the file a static path names, as aiohttp does: the path is
 // joined to the directory and its symlinks resolved; the result must stay
-// inside unless FollowSymlinks. It returns the resolved path and, when
+// inside unless StaticFollowSymlinks. It returns the resolved path and, when
 // that is inside the directory, the path relative to it (for the os.Root).
 func (c *staticConfig) resolve(name string) (resolved, rel string, ok bool) {
 	if strings.ContainsAny(name, "\x00\\") || strings.HasPrefix(name, "/") || filepath.IsAbs(name) {
@@ -222,7 +228,7 @@ func (c *staticConfig) index(base, resolved, rel, name string) (Resp, error) {
 	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	dir := filepath.ToSlash(rel) // as aiohttp: relative to the directory, symlinks resolved
 	if rel == "" {
-		dir = strings.Trim(name, "/") // FollowSymlinks led outside
+		dir = strings.Trim(name, "/") // StaticFollowSymlinks led outside
 	}
 	title := html.EscapeString("Index of /" + dir)
 	var b strings.Builder

@@ -142,13 +142,13 @@ func TestStaticTraversalMatchesAiohttp(t *testing.T) {
 
 func TestStaticFollowSymlinksAndIndex(t *testing.T) {
 	_, www := staticTree(t)
-	addr := staticApp(t, www, FollowSymlinks(), ShowIndex())
+	addr := staticApp(t, www, StaticFollowSymlinks(true), StaticShowIndex(true))
 	if status, body := rawGet(t, addr, "/static/link-out"); status != 200 || body != secret {
-		t.Errorf("FollowSymlinks: %d %q", status, body)
+		t.Errorf("StaticFollowSymlinks: %d %q", status, body)
 	}
 	// ".." still never leaves the directory, whatever the options.
 	if status, _ := rawGet(t, addr, "/static/%2e%2e/secret.txt"); status != 404 {
-		t.Errorf("dot-dot with FollowSymlinks: %d", status)
+		t.Errorf("dot-dot with StaticFollowSymlinks: %d", status)
 	}
 	status, body := rawGet(t, addr, "/static/")
 	if status != 200 || !strings.Contains(body, `<a href="/static/hello.txt">hello.txt</a>`) ||

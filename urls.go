@@ -23,13 +23,13 @@ type urlConfig struct {
 	appendVersion *bool
 }
 
-// AppendVersion says whether a static route's URL carries the file's
+// URLAppendVersion says whether a static route's URL carries the file's
 // content hash as "?v=..." (aiohttp's url_for(append_version=...)), over
 // the route's StaticAppendVersion setting. A file that does not exist, or
 // that the route would not serve, gets no version. Other routes ignore it.
 // The file is read and hashed on every call, as aiohttp does: build the
 // URLs of large files once (at startup, say) rather than per request.
-func AppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVersion = &on } }
+func URLAppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVersion = &on } }
 
 // URL builds the path of this route for parts, with query appended when
 // non-empty. Every value is percent-escaped, '/' included, so the URL
@@ -37,7 +37,7 @@ func AppendVersion(on bool) URLOption { return func(c *urlConfig) { c.appendVers
 // unknown part, or a value the variable's regex does not accept, is an error,
 // never a wrong URL; so is a URL an earlier route would take. A static route
 // (AddStatic) takes the file as Parts{"filename": "css/site.css"}, whose
-// '/' separate path segments, and may append its version (AppendVersion,
+// '/' separate path segments, and may append its version (URLAppendVersion,
 // StaticAppendVersion). The URL starts with the application's WithPrefix,
 // if any.
 //

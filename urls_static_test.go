@@ -48,20 +48,20 @@ func TestUpstream_urldispatch_test_add_static(t *testing.T) {
 func TestUpstream_urldispatch_test_add_static_append_version(t *testing.T) {
 	var rt Router
 	r := rt.AddStatic("/st", versionDir(t), StaticName("static"))
-	if u := staticURL(t, r, "/data.unknown_mime_type", AppendVersion(true)); u != "/st/data.unknown_mime_type?"+dataVersion {
+	if u := staticURL(t, r, "/data.unknown_mime_type", URLAppendVersion(true)); u != "/st/data.unknown_mime_type?"+dataVersion {
 		t.Errorf("URL = %q", u)
 	}
 	// the hash is of the content: change it and the version changes
 	dir := r.Resource().Info().Directory
 	os.WriteFile(filepath.Join(dir, "data.unknown_mime_type"), []byte("other\n"), 0o644)
-	if u := staticURL(t, r, "/data.unknown_mime_type", AppendVersion(true)); u == "/st/data.unknown_mime_type?"+dataVersion || !strings.Contains(u, "?v=") {
+	if u := staticURL(t, r, "/data.unknown_mime_type", URLAppendVersion(true)); u == "/st/data.unknown_mime_type?"+dataVersion || !strings.Contains(u, "?v=") {
 		t.Errorf("URL after a change = %q", u)
 	}
 }
 
 func TestUpstream_urldispatch_test_add_static_append_version_set_from_constructor(t *testing.T) {
 	var rt Router
-	r := rt.AddStatic("/st", versionDir(t), StaticAppendVersion(), StaticName("static"))
+	r := rt.AddStatic("/st", versionDir(t), StaticAppendVersion(true), StaticName("static"))
 	if u := staticURL(t, r, "/data.unknown_mime_type"); u != "/st/data.unknown_mime_type?"+dataVersion {
 		t.Errorf("URL = %q", u)
 	}
@@ -74,8 +74,8 @@ func TestUpstream_urldispatch_test_add_static_append_version_set_from_constructo
 
 func TestUpstream_urldispatch_test_add_static_append_version_override_constructor(t *testing.T) {
 	var rt Router
-	r := rt.AddStatic("/st", versionDir(t), StaticAppendVersion(), StaticName("static"))
-	if u := staticURL(t, r, "/data.unknown_mime_type", AppendVersion(false)); u != "/st/data.unknown_mime_type" {
+	r := rt.AddStatic("/st", versionDir(t), StaticAppendVersion(true), StaticName("static"))
+	if u := staticURL(t, r, "/data.unknown_mime_type", URLAppendVersion(false)); u != "/st/data.unknown_mime_type" {
 		t.Errorf("URL = %q", u)
 	}
 }
@@ -83,7 +83,7 @@ func TestUpstream_urldispatch_test_add_static_append_version_override_constructo
 func TestUpstream_urldispatch_test_add_static_append_version_filename_without_slash(t *testing.T) {
 	var rt Router
 	r := rt.AddStatic("/st", versionDir(t), StaticName("static"))
-	if u := staticURL(t, r, "data.unknown_mime_type", AppendVersion(true)); u != "/st/data.unknown_mime_type?"+dataVersion {
+	if u := staticURL(t, r, "data.unknown_mime_type", URLAppendVersion(true)); u != "/st/data.unknown_mime_type?"+dataVersion {
 		t.Errorf("URL = %q", u)
 	}
 }
@@ -92,7 +92,7 @@ func TestUpstream_urldispatch_test_add_static_append_version_non_exists_file(t *
 	var rt Router
 	r := rt.AddStatic("/st", versionDir(t), StaticName("static"))
 	for _, name := range []string{"/non_exists_file", "non_exists_file"} { // and test_add_static_append_version_non_exists_file_without_slash
-		if u := staticURL(t, r, name, AppendVersion(true)); u != "/st/non_exists_file" {
+		if u := staticURL(t, r, name, URLAppendVersion(true)); u != "/st/non_exists_file" {
 			t.Errorf("%s: URL = %q", name, u)
 		}
 	}
@@ -104,9 +104,9 @@ func TestUpstream_urldispatch_test_add_static_append_version_follow_symlink(t *t
 		if err := os.Symlink(versionDir(t), filepath.Join(dir, "append_version_symlink")); err != nil {
 			t.Fatal(err)
 		}
-		opts := []StaticOption{StaticAppendVersion()}
+		opts := []StaticOption{StaticAppendVersion(true)}
 		if follow {
-			opts = append(opts, FollowSymlinks())
+			opts = append(opts, StaticFollowSymlinks(true))
 		}
 		var rt Router
 		r := rt.AddStatic("/st", dir, opts...)
@@ -156,7 +156,7 @@ func TestStaticPrefixNeedingEscapes(t *testing.T) {
 	dir := versionDir(t)
 	for _, prefix := range []string{"/with space", "/ünï", "/a%20b"} {
 		app := NewApplication()
-		r := app.Router.AddStatic(prefix, dir, StaticAppendVersion())
+		r := app.Router.AddStatic(prefix, dir, StaticAppendVersion(true))
 		u, err := r.URL(Parts{"filename": "data.unknown_mime_type"}, nil)
 		if err != nil || !strings.HasSuffix(u, "/data.unknown_mime_type?"+dataVersion) {
 			t.Fatalf("%s: URL = %q, %v", prefix, u, err)

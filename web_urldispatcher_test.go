@@ -34,7 +34,7 @@ func TestUpstream_web_urldispatcher_test_access_root_of_static_handler(t *testin
 		app := NewApplication()
 		var opts []StaticOption
 		if c.showIndex {
-			opts = append(opts, ShowIndex())
+			opts = append(opts, StaticShowIndex(true))
 		}
 		app.Router.AddStatic(c.prefix, dir, opts...)
 		got := rawDo(t, serve(t, app), "GET", c.prefix)
@@ -50,7 +50,7 @@ func TestUpstream_web_urldispatcher_test_follow_symlink(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "my_dir", "my_file_in_dir"), []byte("hello world"), 0o644)
 	os.Symlink(filepath.Join(dir, "my_dir"), filepath.Join(dir, "my_symlink"))
 	app := NewApplication()
-	app.Router.AddStatic("/", dir, FollowSymlinks())
+	app.Router.AddStatic("/", dir, StaticFollowSymlinks(true))
 	if got := rawDo(t, serve(t, app), "GET", "/my_symlink/my_file_in_dir"); got.Status != 200 || got.Body != "hello world" {
 		t.Errorf("%d %q", got.Status, got.Body)
 	}
@@ -72,7 +72,7 @@ func TestUpstream_web_urldispatcher_test_access_to_the_file_with_spaces(t *testi
 
 func TestUpstream_web_urldispatcher_test_access_non_existing_resource(t *testing.T) {
 	app := NewApplication()
-	app.Router.AddStatic("/", t.TempDir(), ShowIndex())
+	app.Router.AddStatic("/", t.TempDir(), StaticShowIndex(true))
 	if got := rawDo(t, serve(t, app), "GET", "/non_existing_resource"); got.Status != 404 {
 		t.Errorf("%d", got.Status)
 	}
@@ -99,7 +99,7 @@ func TestUpstream_web_urldispatcher_test_unauthorized_folder_access(t *testing.T
 	os.Mkdir(filepath.Join(dir, "my_dir"), 0o000)
 	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "my_dir"), 0o755) })
 	app := NewApplication()
-	app.Router.AddStatic("/", dir, ShowIndex())
+	app.Router.AddStatic("/", dir, StaticShowIndex(true))
 	if got := rawDo(t, serve(t, app), "GET", "/my_dir"); got.Status != 403 {
 		t.Errorf("%d", got.Status)
 	}
@@ -109,7 +109,7 @@ func TestUpstream_web_urldispatcher_test_access_symlink_loop(t *testing.T) {
 	dir := t.TempDir()
 	os.Symlink(filepath.Join(dir, "my_symlink"), filepath.Join(dir, "my_symlink"))
 	app := NewApplication()
-	app.Router.AddStatic("/", dir, ShowIndex())
+	app.Router.AddStatic("/", dir, StaticShowIndex(true))
 	if got := rawDo(t, serve(t, app), "GET", "/my_symlink"); got.Status != 404 {
 		t.Errorf("%d", got.Status)
 	}
@@ -121,7 +121,7 @@ func TestUpstream_web_urldispatcher_test_access_special_resource(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := NewApplication()
-	app.Router.AddStatic("/", dir, ShowIndex())
+	app.Router.AddStatic("/", dir, StaticShowIndex(true))
 	if got := rawDo(t, serve(t, app), "GET", "/special"); got.Status != 403 {
 		t.Errorf("%d", got.Status)
 	}

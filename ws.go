@@ -80,7 +80,7 @@ var (
 	ErrPongUnsupported   = errors.New("aioweb: coder/websocket answers pings itself; an unsolicited pong cannot be sent")
 	ErrInvalidUTF8       = errors.New("aioweb: websocket text message is not valid UTF-8")
 	// ErrCloseTimeout is the Exception (and Close's error) when the peer
-	// did not answer the close within WithTimeout; it wraps
+	// did not answer the close within WSTimeout; it wraps
 	// context.DeadlineExceeded (aiohttp's exception() is an
 	// asyncio.TimeoutError there).
 	ErrCloseTimeout = fmt.Errorf("aioweb: websocket close: the peer did not answer in time: %w", context.DeadlineExceeded)
@@ -93,65 +93,67 @@ const DefaultMaxMsgSize = 4 << 20
 // WSOption configures a WebSocketResponse.
 type WSOption func(*WebSocketResponse)
 
-// WithProtocols lists the subprotocols the server speaks; the first of the
+// WSProtocols lists the subprotocols the server speaks; the first of the
 // client's list that the server knows is chosen.
-func WithProtocols(protocols ...string) WSOption {
+func WSProtocols(protocols ...string) WSOption {
 	return func(ws *WebSocketResponse) { ws.protocols = protocols }
 }
 
-// WithAutoping sets whether pings are answered without showing them to
+// WSAutoping sets whether pings are answered without showing them to
 // Receive (default true). With false, Receive also returns MsgPing and
 // MsgPong messages; coder/websocket still answers every ping with a pong.
-func WithAutoping(on bool) WSOption { return func(ws *WebSocketResponse) { ws.autoping = on } }
+func WSAutoping(on bool) WSOption { return func(ws *WebSocketResponse) { ws.autoping = on } }
 
-// WithAutoclose is accepted for aiohttp compatibility (default true):
+// WSAutoclose is accepted for aiohttp compatibility (default true):
 // coder/websocket always completes the close handshake when the peer closes,
 // so the connection is closed when Receive returns MsgClose either way.
-func WithAutoclose(on bool) WSOption { return func(*WebSocketResponse) {} }
+func WSAutoclose(on bool) WSOption { return func(*WebSocketResponse) {} }
 
-// WithReceiveTimeout bounds every Receive; when it passes Receive returns
+// WSReceiveTimeout bounds every Receive; when it passes Receive returns
 // MsgError with ErrReceiveTimeout, the close code becomes 1006 (as in
 // aiohttp) and the connection is closed.
-func WithReceiveTimeout(d time.Duration) WSOption {
+func WSReceiveTimeout(d time.Duration) WSOption {
 	return func(ws *WebSocketResponse) { ws.receiveTimeout = d }
 }
 
-// WithHeartbeat pings the peer every d; a peer that does not answer within
+// WSHeartbeat pings the peer every d; a peer that does not answer within
 // d/2 is disconnected (close code 1006, Exception ErrHeartbeat).
-func WithHeartbeat(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.heartbeat = d } }
+func WSHeartbeat(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.heartbeat = d } }
 
-// WithMaxMsgSize sets the largest accepted message (default
+// WSMaxMsgSize sets the largest accepted message (default
 // DefaultMaxMsgSize); a larger one closes the connection with 1009.
-func WithMaxMsgSize(n int64) WSOption { return func(ws *WebSocketResponse) { ws.maxMsgSize = n } }
+func WSMaxMsgSize(n int64) WSOption { return func(ws *WebSocketResponse) { ws.maxMsgSize = n } }
 
-// WithTimeout bounds Ping's wait for the pong and Close's wait for the
+// WSTimeout bounds Ping's wait for the pong and Close's wait for the
 // peer's close (default 10s, aiohttp's timeout; coder/websocket never waits
 // more than 5s for a close, so a longer timeout bounds Ping only; 0 leaves
 // only that 5s bound). A close the peer does not answer in time ends the
 // connection with 1006 and ErrCloseTimeout, as in aiohttp. Sends are bounded
 // by the request's context only, as a deadline per message would cost more
 // than the message: a peer that stops reading blocks senders until it goes
-// away, so use WithHeartbeat to drop dead peers.
-func WithTimeout(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.timeout = d } }
+// away, so use WSHeartbeat to drop dead peers.
+func WSTimeout(d time.Duration) WSOption { return func(ws *WebSocketResponse) { ws.timeout = d } }
 
-// WithOriginPatterns authorises cross-origin clients whose Origin host
+// WSOriginPatterns authorises cross-origin clients whose Origin host
 // matches one of the path.Match patterns. By default only same-origin
 // browsers may connect (coder/websocket's safe default; aiohttp has none).
-func WithOriginPatterns(patterns ...string) WSOption {
+func WSOriginPatterns(patterns ...string) WSOption {
 	return func(ws *WebSocketResponse) { ws.originPatterns = patterns }
 }
 
-// WithCompress negotiates permessage-deflate (RFC 7692) with clients that
+// WSCompress negotiates permessage-deflate (RFC 7692) with clients that
 // offer it, as aiohttp 3's compress=True does. It is off by default, unlike
 // aiohttp 3: each compressed connection holds a deflate state (coder/
 // websocket's no-context-takeover mode keeps that small, at some cost in
 // ratio) and spends CPU on every message, which only pays for large, text-
 // like messages. aiohttp 0.15, the seed's version, had no compression.
-func WithCompress(on bool) WSOption { return func(ws *WebSocketResponse) { ws.compress = on } }
+func WSCompress(on bool) WSOption { return func(ws *WebSocketResponse) { ws.compress = on } }
 
-// WithInsecureSkipVerify accepts any Origin. It exposes the endpoint to
-// cross-site WebSocket hijacking; prefer WithOriginPatterns.
-func WithInsecureSkipVerify() WSOption { return func(ws *WebSocketResponse) { ws.skipVerify = true } }
+// WSInsecureSkipVerify sets whether any Origin is accepted. It exposes the endpoint to
+// cross-site WebSocket hijacking; prefer WSOriginPatterns.
+func WSInsecureSkipVerify(on bool) WSOption {
+	return func(ws *WebSocketResponse) { ws.skipVerify = on }
+}
 
 // WebSocketResponse is aiohttp's WebSocketResponse. Create it in a handler,
 // Prepare it with the request (the handshake), exchange messages, and return

@@ -31,8 +31,8 @@ var wsModes = []struct {
 	opts []WSOption
 }{
 	{"direct", nil},
-	{"autoping-off", []WSOption{WithAutoping(false)}},
-	{"heartbeat", []WSOption{WithHeartbeat(time.Hour)}},
+	{"autoping-off", []WSOption{WSAutoping(false)}},
+	{"heartbeat", []WSOption{WSHeartbeat(time.Hour)}},
 }
 
 // rawWS opens a TCP connection to addr, completes a WebSocket upgrade of
@@ -99,7 +99,7 @@ func TestWebSocketPingEveryMode(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			got := make(chan string, 1)
 			h := func(req *Request) (Resp, error) {
-				ws := NewWebSocketResponse(append(mode.opts, WithTimeout(3*time.Second))...)
+				ws := NewWebSocketResponse(append(mode.opts, WSTimeout(3*time.Second))...)
 				if err := ws.Prepare(req); err != nil {
 					return nil, err
 				}
@@ -138,7 +138,7 @@ func TestWebSocketPingEveryMode(t *testing.T) {
 	}
 }
 
-// Issue 11 item 13: Close honours WithTimeout. aiohttp 3.8.4 (checked with
+// Issue 11 item 13: Close honours WSTimeout. aiohttp 3.8.4 (checked with
 // /usr/bin/python3): close() on WebSocketResponse(timeout=0.1) whose peer
 // never answers returns True after 0.101 s, close_code 1006, exception()
 // TimeoutError(), closed True, and a later receive() is CLOSED.
@@ -147,7 +147,7 @@ func TestWebSocketCloseTimeout(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			got := make(chan string, 1)
 			h := func(req *Request) (Resp, error) {
-				ws := NewWebSocketResponse(append(mode.opts, WithTimeout(100*time.Millisecond))...)
+				ws := NewWebSocketResponse(append(mode.opts, WSTimeout(100*time.Millisecond))...)
 				if err := ws.Prepare(req); err != nil {
 					return nil, err
 				}
@@ -215,7 +215,7 @@ func TestWebSocketReceiveDuringClose(t *testing.T) {
 func TestWebSocketSubprotocolClientOrder(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSProtocols("foo", "bar"))
 		_, p := ws.CanPrepare(req)
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
@@ -235,7 +235,7 @@ func TestWebSocketReturnWithUnreadMessages(t *testing.T) {
 	app := NewApplication()
 	ready := make(chan struct{})
 	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoping(false))
+		ws := NewWebSocketResponse(WSAutoping(false))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -260,7 +260,7 @@ func TestWebSocketReceiveTimeoutEveryMode(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			got := make(chan string, 1)
 			h := func(req *Request) (Resp, error) {
-				ws := NewWebSocketResponse(append(mode.opts, WithReceiveTimeout(100*time.Millisecond))...)
+				ws := NewWebSocketResponse(append(mode.opts, WSReceiveTimeout(100*time.Millisecond))...)
 				if err := ws.Prepare(req); err != nil {
 					return nil, err
 				}
@@ -286,7 +286,7 @@ func TestWebSocketOversizeEveryMode(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			got := make(chan string, 1)
 			h := func(req *Request) (Resp, error) {
-				ws := NewWebSocketResponse(append(mode.opts, WithMaxMsgSize(1024))...)
+				ws := NewWebSocketResponse(append(mode.opts, WSMaxMsgSize(1024))...)
 				if err := ws.Prepare(req); err != nil {
 					return nil, err
 				}
@@ -339,11 +339,11 @@ func TestWebSocketGoroutinesEndWithConnection(t *testing.T) {
 		var opts []WSOption
 		switch req.Query().Get("mode") {
 		case "autoping-off":
-			opts = append(opts, WithAutoping(false))
+			opts = append(opts, WSAutoping(false))
 		case "heartbeat":
-			opts = append(opts, WithHeartbeat(50*time.Millisecond))
+			opts = append(opts, WSHeartbeat(50*time.Millisecond))
 		}
-		ws := NewWebSocketResponse(append(opts, WithTimeout(200*time.Millisecond))...)
+		ws := NewWebSocketResponse(append(opts, WSTimeout(200*time.Millisecond))...)
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -403,7 +403,7 @@ func (ws *WebSocketResponse) receivingNow() bool {
 
 // On shutdown every open WebSocket, in every mode and in sub-applications,
 // gets 1001; a pending Receive sees MsgClosing, then MsgClosed; a peer that
-// never answers the close is dropped after WithTimeout (200 ms here), so
+// never answers the close is dropped after WSTimeout (200 ms here), so
 // RunApp's drain ends within its shutdown timeout.
 func TestWebSocketShutdownEveryMode(t *testing.T) {
 	seqs := make(chan string, 10)
@@ -414,7 +414,7 @@ func TestWebSocketShutdownEveryMode(t *testing.T) {
 				opts = m.opts
 			}
 		}
-		ws := NewWebSocketResponse(append(opts, WithTimeout(200*time.Millisecond))...)
+		ws := NewWebSocketResponse(append(opts, WSTimeout(200*time.Millisecond))...)
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -443,7 +443,7 @@ func TestWebSocketShutdownEveryMode(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil), WithShutdownTimeout(3*time.Second))
+		done <- RunApp(app, "", RunContext(ctx), RunListener(ln), RunOutput(nil), RunShutdownTimeout(3*time.Second))
 	}()
 	var urls []string
 	for _, m := range wsModes {
@@ -507,7 +507,7 @@ func TestWebSocketCloseStopsHeartbeat(t *testing.T) {
 	got := make(chan string, 1)
 	app := NewApplication()
 	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithHeartbeat(20*time.Millisecond), WithTimeout(300*time.Millisecond))
+		ws := NewWebSocketResponse(WSHeartbeat(20*time.Millisecond), WSTimeout(300*time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -527,7 +527,7 @@ func TestWebSocketCloseStopsHeartbeat(t *testing.T) {
 func TestWebSocketPingDuringDirectReceive(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithTimeout(3 * time.Second))
+		ws := NewWebSocketResponse(WSTimeout(3 * time.Second))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -560,7 +560,7 @@ func TestWebSocketPingDuringDirectReceive(t *testing.T) {
 // v1.8.14+ does, and aioweb's own check agrees with it (403 with aioweb's
 // text, not coder/websocket's).
 func TestWebSocketOriginPatternWithScheme(t *testing.T) {
-	h, _ := seedHandler(WithOriginPatterns("http://*.example"))
+	h, _ := seedHandler(WSOriginPatterns("http://*.example"))
 	url := wsServer(t, h)
 	c := dial(t, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://evil.example"}}})
 	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
@@ -583,7 +583,7 @@ func TestWebSocketCloseWithFullBufferAndPing(t *testing.T) {
 	app := NewApplication()
 	queued := make(chan struct{})
 	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoping(false), WithTimeout(time.Second))
+		ws := NewWebSocketResponse(WSAutoping(false), WSTimeout(time.Second))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -620,7 +620,7 @@ func TestWebSocketInvalidUTF8CloseWithFullBuffer(t *testing.T) {
 	app := NewApplication()
 	ret := make(chan struct{})
 	app.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoping(false))
+		ws := NewWebSocketResponse(WSAutoping(false))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}

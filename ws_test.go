@@ -184,7 +184,7 @@ func TestWebSocketServerCloseWithCode(t *testing.T) {
 func TestWebSocketSubprotocols(t *testing.T) {
 	got := make(chan string, 2)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSProtocols("foo", "bar"))
 		_, p := ws.CanPrepare(req)
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
@@ -206,7 +206,7 @@ func TestWebSocketSubprotocols(t *testing.T) {
 func TestWebSocketCompress(t *testing.T) {
 	big := strings.Repeat("aiohttp in Go clothes. ", 4096) // 92 KiB, compresses well
 	for _, on := range []bool{false, true} {
-		h, _ := seedHandler(WithCompress(on))
+		h, _ := seedHandler(WSCompress(on))
 		url := wsServer(t, h)
 		ctx := ctx5()
 		c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{CompressionMode: websocket.CompressionNoContextTakeover})
@@ -217,18 +217,18 @@ func TestWebSocketCompress(t *testing.T) {
 		c.SetReadLimit(1 << 20)
 		ext := resp.Header.Get("Sec-WebSocket-Extensions")
 		if got := strings.Contains(ext, "permessage-deflate"); got != on {
-			t.Errorf("WithCompress(%v): handshake extensions %q", on, ext)
+			t.Errorf("WSCompress(%v): handshake extensions %q", on, ext)
 		}
 		if err := c.Write(ctx, websocket.MessageText, []byte(big)); err != nil {
 			t.Fatal(err)
 		}
 		if _, b, err := c.Read(ctx); err != nil || string(b) != big+"/answer" {
-			t.Fatalf("WithCompress(%v): echo of %d bytes: %d bytes, %v", on, len(big), len(b), err)
+			t.Fatalf("WSCompress(%v): echo of %d bytes: %d bytes, %v", on, len(big), len(b), err)
 		}
 		c.Close(websocket.StatusNormalClosure, "")
 	}
 	// A client that offers nothing gets an uncompressed connection.
-	h, _ := seedHandler(WithCompress(true))
+	h, _ := seedHandler(WSCompress(true))
 	c, resp, err := websocket.Dial(ctx5(), wsServer(t, h), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +247,7 @@ func TestWebSocketOriginPolicy(t *testing.T) {
 	if err == nil || resp == nil || resp.StatusCode != 403 {
 		t.Errorf("cross-origin dial: %v %v", resp, err)
 	}
-	h2, _ := seedHandler(WithOriginPatterns("*.example"))
+	h2, _ := seedHandler(WSOriginPatterns("*.example"))
 	c := dial(t, wsServer(t, h2), evil)
 	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
 	if _, b, err := c.Read(ctx5()); err != nil || string(b) != "hi/answer" {
@@ -291,7 +291,7 @@ func TestWebSocketHandshakeErrors(t *testing.T) {
 }
 
 func TestWebSocketOversizeMessage(t *testing.T) {
-	h, seen := seedHandler(WithMaxMsgSize(1024))
+	h, seen := seedHandler(WSMaxMsgSize(1024))
 	c := dial(t, wsServer(t, h), nil)
 	c.Write(ctx5(), websocket.MessageText, []byte(strings.Repeat("x", 2048)))
 	_, _, err := c.Read(ctx5())
@@ -306,7 +306,7 @@ func TestWebSocketOversizeMessage(t *testing.T) {
 func TestWebSocketReceiveTimeout(t *testing.T) {
 	got := make(chan WSMessage, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithReceiveTimeout(100 * time.Millisecond))
+		ws := NewWebSocketResponse(WSReceiveTimeout(100 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -327,7 +327,7 @@ func TestWebSocketReceiveTimeout(t *testing.T) {
 func TestWebSocketHeartbeatDropsSilentPeer(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithHeartbeat(100 * time.Millisecond))
+		ws := NewWebSocketResponse(WSHeartbeat(100 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -347,7 +347,7 @@ func TestWebSocketHeartbeatDropsSilentPeer(t *testing.T) {
 }
 
 func TestWebSocketHeartbeatKeepsLivePeer(t *testing.T) {
-	h, _ := seedHandler(WithHeartbeat(50 * time.Millisecond))
+	h, _ := seedHandler(WSHeartbeat(50 * time.Millisecond))
 	c := dial(t, wsServer(t, h), nil)
 	ctx := c.CloseRead(context.Background()) // reads, so answers pings
 	time.Sleep(300 * time.Millisecond)
@@ -359,7 +359,7 @@ func TestWebSocketHeartbeatKeepsLivePeer(t *testing.T) {
 func TestWebSocketAutopingOff(t *testing.T) {
 	got := make(chan MsgType, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoping(false))
+		ws := NewWebSocketResponse(WSAutoping(false))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -496,7 +496,7 @@ func TestWebSocketHandlerErrorAfterPrepare(t *testing.T) {
 }
 
 func TestWebSocketInvalidUTF8Closes1007(t *testing.T) {
-	for _, opts := range [][]WSOption{nil, {WithAutoping(false)}} { // direct and reader-goroutine modes
+	for _, opts := range [][]WSOption{nil, {WSAutoping(false)}} { // direct and reader-goroutine modes
 		h, seen := seedHandler(opts...)
 		c := dial(t, wsServer(t, h), nil)
 		c.Write(ctx5(), websocket.MessageText, []byte("ok\xff"))
@@ -516,7 +516,7 @@ func TestWebSocketShutdownClosesWith1001(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- RunApp(app, "", WithContext(ctx), WithListener(ln), WithOutput(nil)) }()
+	go func() { done <- RunApp(app, "", RunContext(ctx), RunListener(ln), RunOutput(nil)) }()
 	var c *websocket.Conn
 	var err error
 	for i := 0; i < 50; i++ {
@@ -551,7 +551,7 @@ func TestWebSocketShutdownClosesWith1001(t *testing.T) {
 func BenchmarkWebSocketEcho(b *testing.B) {
 	aio := NewApplication()
 	aio.Router.AddRoute("GET", "/ws", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithMaxMsgSize(1 << 20))
+		ws := NewWebSocketResponse(WSMaxMsgSize(1 << 20))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}

@@ -208,7 +208,7 @@ func TestUpstream_websocket_functional_test_send_recv_json(t *testing.T) {
 func TestUpstream_websocket_functional_test_close_timeout(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithTimeout(100 * time.Millisecond))
+		ws := NewWebSocketResponse(WSTimeout(100 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -241,7 +241,7 @@ func TestUpstream_websocket_functional_test_concurrent_close(t *testing.T) {
 	srvWS := make(chan *WebSocketResponse, 1)
 	got := make(chan []MsgType, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoclose(false), WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSAutoclose(false), WSProtocols("foo", "bar"))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -360,7 +360,7 @@ func TestUpstream_websocket_functional_aiohttp_client_ping(t *testing.T) {
 func TestUpstream_websocket_functional_test_pong(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoping(false))
+		ws := NewWebSocketResponse(WSAutoping(false))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -384,7 +384,7 @@ func TestUpstream_websocket_functional_test_pong(t *testing.T) {
 func TestUpstream_websocket_functional_test_handle_protocol(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSProtocols("foo", "bar"))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -402,7 +402,7 @@ func TestUpstream_websocket_functional_test_handle_protocol(t *testing.T) {
 func TestUpstream_websocket_functional_test_server_close_handshake(t *testing.T) {
 	closed := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSProtocols("foo", "bar"))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -423,11 +423,11 @@ func TestUpstream_websocket_functional_test_server_close_handshake(t *testing.T)
 // aiohttp_client_ping). aiohttp with autoclose=False is still open after
 // receiving CLOSE (not ws.closed) until the handler calls close();
 // coder/websocket always answers the close at once, so Closed is already
-// true there (WithAutoclose has no effect). The rest holds.
+// true there (WSAutoclose has no effect). The rest holds.
 func TestUpstream_websocket_functional_aiohttp_client_close_handshake(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithAutoclose(false), WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSAutoclose(false), WSProtocols("foo", "bar"))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -455,7 +455,7 @@ func TestUpstream_websocket_functional_test_server_close_handshake_server_eats_c
 	got := make(chan string, 1)
 	app := NewApplication()
 	app.Router.AddRoute("GET", "/", func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithProtocols("foo", "bar"))
+		ws := NewWebSocketResponse(WSProtocols("foo", "bar"))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -492,7 +492,7 @@ func TestUpstream_websocket_functional_test_server_close_handshake_server_eats_c
 func TestUpstream_websocket_functional_test_receive_timeout(t *testing.T) {
 	raised := make(chan bool, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithReceiveTimeout(100 * time.Millisecond))
+		ws := NewWebSocketResponse(WSReceiveTimeout(100 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -536,7 +536,7 @@ func TestUpstream_websocket_functional_test_custom_receive_timeout(t *testing.T)
 
 func TestUpstream_websocket_functional_test_heartbeat(t *testing.T) {
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithHeartbeat(50 * time.Millisecond))
+		ws := NewWebSocketResponse(WSHeartbeat(50 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -566,7 +566,7 @@ func TestUpstream_websocket_functional_test_heartbeat(t *testing.T) {
 func TestUpstream_websocket_functional_test_heartbeat_no_pong(t *testing.T) {
 	got := make(chan string, 1)
 	h := func(req *Request) (Resp, error) {
-		ws := NewWebSocketResponse(WithHeartbeat(50 * time.Millisecond))
+		ws := NewWebSocketResponse(WSHeartbeat(50 * time.Millisecond))
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}

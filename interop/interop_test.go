@@ -59,7 +59,7 @@ func newApp(t *testing.T, opts ...aioweb.AppOption) *aioweb.Application {
 		return nil, aioweb.HTTPFound(u)
 	})
 	app.Router.AddGet("/fail", func(*aioweb.Request) (aioweb.Resp, error) { return nil, errors.New("boom") })
-	app.Router.AddStatic("/static", dir, aioweb.ShowIndex())
+	app.Router.AddStatic("/static", dir, aioweb.StaticShowIndex(true))
 	return app
 }
 

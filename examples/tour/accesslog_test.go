@@ -43,8 +43,8 @@ func TestTourAccessLog(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- aioweb.RunApp(NewApp(), "", aioweb.WithContext(ctx), aioweb.WithListener(ln),
-			aioweb.WithOutput(nil), aioweb.WithAccessLogWriter(&log))
+		done <- aioweb.RunApp(NewApp(), "", aioweb.RunContext(ctx), aioweb.RunListener(ln),
+			aioweb.RunOutput(nil), aioweb.RunAccessLog(&log))
 	}()
 	base := "http://" + ln.Addr().String()
 	get := func(path string, hdr ...string) {

@@ -47,9 +47,9 @@ func main() {
 	format := flag.String("access-log", aioweb.DefaultAccessLogFormat, "access log format (aiohttp's access_log_format); empty: no access log")
 	flag.Parse()
 	log.SetFlags(0)
-	accessLog := aioweb.WithAccessLog(*format)
+	accessLog := aioweb.RunAccessLogFormat(*format)
 	if *format == "" {
-		accessLog = aioweb.WithoutAccessLog()
+		accessLog = aioweb.RunAccessLog(nil)
 	}
 	if err := aioweb.RunApp(NewApp(), *addr, accessLog); err != nil {
 		log.Fatal(err)

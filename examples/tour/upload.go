@@ -12,7 +12,7 @@ import (
 // without Authorization are refused before they send their body; others get
 // 100 Continue.
 func checkAuth(req *aioweb.Request) (aioweb.Resp, error) {
-	if req.Version() != aioweb.HttpVersion11 {
+	if req.Version() != aioweb.HTTPVersion11 {
 		return aioweb.HTTPForbidden(), nil
 	}
 	if req.Header.Get("Authorization") == "" {

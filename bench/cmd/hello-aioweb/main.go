@@ -18,7 +18,7 @@ func main() {
 	flag.Parse()
 	app := aioweb.NewApplication()
 	app.Router.AddRoute("GET", "/", hello)
-	if err := aioweb.RunApp(app, *addr, aioweb.WithOutput(nil), aioweb.WithoutAccessLog()); err != nil {
+	if err := aioweb.RunApp(app, *addr, aioweb.RunOutput(nil), aioweb.RunAccessLog(nil)); err != nil {
 		log.Fatal(err)
 	}
 }
