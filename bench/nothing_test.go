@@ -155,11 +155,11 @@ var nothingRouters = []struct {
 }{
 	{"servemux", nothingServeMux},
 	{"aioweb", nothingAiowebRouter},
-	{"servemux+floor", nothingFloor},
 	{"chi", nothingChi},
 	{"gorillamux", nothingGorilla},
 	{"echo", nothingEchoRouter},
 	{"httprouter", nothingHTTPRouter},
+	{"servemux+floor", nothingFloor},
 }
 
 // statusWriter is the tests' writer: it keeps the status and body size.
@@ -366,7 +366,7 @@ func rotated[T any](s []T) []T {
 // ns/op that stops falling when cores are added.
 func BenchmarkNothingParallel(b *testing.B) {
 	rs := loadGitHub(b)
-	for _, rt := range rotated(nothingRouters[:3]) { // servemux, aioweb, servemux+floor
+	for _, rt := range rotated(nothingRouters[:3]) { // servemux, aioweb, chi
 		h := rt.build(rs, nil)
 		b.Run(rt.name, func(b *testing.B) {
 			b.ReportAllocs()
