@@ -253,7 +253,11 @@ func (r *Response) send(req *Request) error {
 		if r.Charset != "" {
 			ct += "; charset=" + r.Charset
 		}
-		ctype = []string{ct}
+		if ct == hdrOctetStream[0] {
+			ctype = hdrOctetStream
+		} else {
+			ctype = []string{ct}
+		}
 	}
 	if len(r.Headers) > 0 {
 		copyHeader(h, r.Headers)

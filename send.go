@@ -221,6 +221,8 @@ var (
 	hdrClose     = []string{"close"}
 	hdr500Length = []string{strconv.Itoa(len(internalErrorBody))}
 	hdrZero      = []string{"0"} // Content-Length of an empty body
+
+	hdrOctetStream = []string{"application/octet-stream"} // a body's default type
 )
 
 // reprHeaders describe a body; the plain 500 drops any an outer handler or

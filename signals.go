@@ -186,7 +186,7 @@ func unshareHeader(h http.Header) {
 // isSharedValue reports whether p is the element of a shared constant
 // header value.
 func isSharedValue(p *string) bool {
-	return p == &hdrTextPlain[0] || p == &hdrClose[0] || p == &hdr500Length[0] || p == &hdrZero[0]
+	return p == &hdrTextPlain[0] || p == &hdrClose[0] || p == &hdr500Length[0] || p == &hdrZero[0] || p == &hdrOctetStream[0]
 }
 
 // runPrepareHooks runs the hooks of app's parents, then app's own.
