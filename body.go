@@ -105,31 +105,34 @@ func (req *Request) contentEncoding() string {
 	return ""
 }
 
-// boundUnreadBody runs after the handler returned, before the response goes
-// out: net/http reads and discards up to 256 KiB of a body the handler left
-// unread before it answers, and would wait forever on a client that stopped
-// sending. The idle timeout bounds that wait too.
-func (req *Request) boundUnreadBody() {
+// boundUnreadBody runs before a response's headers go out (after the
+// handler returned, or in StreamResponse.Prepare): net/http reads and
+// discards up to 256 KiB of a body the handler left unread before it
+// answers, and would wait forever on a client that stopped sending. The
+// idle timeout bounds that wait too. It reports whether it set the
+// connection's read deadline, which a caller that goes on serving (a
+// stream) clears once the headers are out.
+func (req *Request) boundUnreadBody() bool {
 	r := req.r
 	if req.hijacked || r.ProtoMajor != 1 || r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody ||
 		req.ext != nil && (req.ext.more.bodyEOF || req.ext.more.bodyBad) {
-		return // read to the end, or failed: its deadline (if any) stays
+		return false // read to the end, or failed: its deadline (if any) stays
 	}
 	if _, ok := r.Header["Expect"]; ok {
-		return // a client still waiting for 100 Continue is handled by expect.go
+		return false // a client still waiting for 100 Continue is handled by expect.go
 	}
 	d := req.idleTimeout()
 	if d <= 0 {
-		return
+		return false
 	}
 	if r.ContentLength > 0 {
 		// A zero-length read never blocks on an HTTP/1 body of known
 		// length; io.EOF means the handler read it all itself.
 		if _, err := r.Body.Read(nil); err != nil {
-			return
+			return false
 		}
 	}
-	http.NewResponseController(req.w).SetReadDeadline(time.Now().Add(d))
+	return http.NewResponseController(req.w).SetReadDeadline(time.Now().Add(d)) == nil
 }
 
 // idleTimeout returns the body idle timeout that applies to this request:

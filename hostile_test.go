@@ -512,6 +512,18 @@ func TestHostileBodyIdleTimeout(t *testing.T) {
 	app.Router.AddRoute("POST", "/ignore", func(req *Request) (Resp, error) {
 		return &Response{Text: "ignored"}, nil
 	})
+	// A stream prepared without reading the body: net/http discards the
+	// body when the headers go out, inside Prepare, and runs on for longer
+	// than the idle timeout.
+	app.Router.AddRoute("POST", "/ignore-stream", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(200)
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		time.Sleep(idle * 3 / 2)
+		fmt.Fprintf(s, "streamed, context %v", req.Context().Err())
+		return s, nil
+	})
 	addr := serve(t, app)
 	base := fdCount(t)
 	goroutines := runtime.NumGoroutine()
@@ -549,6 +561,12 @@ func TestHostileBodyIdleTimeout(t *testing.T) {
 		// The handler answers without reading; net/http's discard of the
 		// unread body before answering must not wait forever either.
 		{"ignored and stalled", "/ignore", "text/plain", "0123456789", 0, 4, 200, "ignored"},
+		// The same discard inside StreamResponse.Prepare: bounded too (the
+		// failed read ends the request's context, as net/http does for any
+		// failed body read); the bound ends with Prepare, so a stream whose
+		// body came outlives the idle timeout.
+		{"stream, ignored and stalled", "/ignore-stream", "text/plain", "0123456789", 0, 4, 200, "streamed, context context canceled"},
+		{"stream, ignored", "/ignore-stream", "text/plain", "0123456789", 0, 10, 200, "streamed, context <nil>"},
 		// 20 bytes 150 ms apart: 3 s in all, three times the idle timeout.
 		{"Read trickling", "/echo", "text/plain", "abcdefghijklmnopqrst", 150 * time.Millisecond, 20, 200, "abcdefghijklmnopqrst"},
 	} {

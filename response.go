@@ -499,7 +499,16 @@ func (s *StreamResponse) Prepare(req *Request) error {
 	if err := req.prepareErr(); err != nil {
 		return err // a prepare hook failed: a 500 went out instead
 	}
-	http.NewResponseController(req.w).Flush() // the headers go out now
+	// The headers go out now, after net/http discards a body the handler
+	// left unread: bounded by the idle timeout like any answer's. The bound
+	// is lifted once they are out (net/http lifts it too when the discard
+	// reaches the body's end), since the stream goes on.
+	rc := http.NewResponseController(req.w)
+	bounded := req.boundUnreadBody()
+	rc.Flush()
+	if bounded {
+		rc.SetReadDeadline(time.Time{})
+	}
 	return nil
 }
 
