@@ -352,7 +352,8 @@ func TestRequestClone(t *testing.T) {
 }
 
 // TestRawPathIsAiohttpRawPath: RawPath is the target as sent, query
-// included, as aiohttp's raw_path; compared with aiohttp when installed.
+// included, as aiohttp's raw_path, and PathQS drops an empty query's '?',
+// as aiohttp's path_qs; compared with aiohttp when installed.
 func TestRawPathIsAiohttpRawPath(t *testing.T) {
 	app := NewApplication()
 	app.Router.AddRoute("GET", "/raw/{x}", func(req *Request) (Resp, error) {
@@ -360,7 +361,7 @@ func TestRawPathIsAiohttpRawPath(t *testing.T) {
 	})
 	addr := serve(t, app)
 	targets := []string{"/raw/a%20b?q=1&r=%20", "/raw/plain", "/raw/x?", "/raw/%E2%82%AC?e=%E2%82%AC#frag"}
-	wants := []string{"/raw/a%20b?q=1&r=%20 | /raw/a%20b?q=1&r=%20", "/raw/plain | /raw/plain", "/raw/x? | /raw/x?", ""}
+	wants := []string{"/raw/a%20b?q=1&r=%20 | /raw/a%20b?q=1&r=%20", "/raw/plain | /raw/plain", "/raw/x? | /raw/x", ""}
 	for i, target := range targets[:3] {
 		if got := rawDo(t, addr, "GET", target); got.Status != 200 || got.Body != wants[i] {
 			t.Errorf("%s: %d %q, want %q", target, got.Status, got.Body, wants[i])
@@ -369,7 +370,7 @@ func TestRawPathIsAiohttpRawPath(t *testing.T) {
 	oracle := startOracleScript(t, "testdata/oracle/body.py")
 	for _, target := range targets[:3] {
 		want, got := rawDo(t, oracle, "GET", target), rawDo(t, addr, "GET", target)
-		if want.Status != got.Status || strings.SplitN(want.Body, " | ", 2)[0] != strings.SplitN(got.Body, " | ", 2)[0] {
+		if want.Status != got.Status || want.Body != got.Body {
 			t.Errorf("%s: aiohttp %d %q, aioweb %d %q", target, want.Status, want.Body, got.Status, got.Body)
 		}
 	}

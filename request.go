@@ -221,7 +221,15 @@ func (req *Request) RawPath() string {
 }
 
 // PathQS returns the raw path and query (aiohttp's path_qs).
-func (req *Request) PathQS() string { return req.r.URL.RequestURI() }
+func (req *Request) PathQS() string {
+	u := req.r.URL
+	if u.ForceQuery && u.RawQuery == "" {
+		c := *u // "/x?": aiohttp's path_qs is "/x"
+		c.ForceQuery = false
+		return c.RequestURI()
+	}
+	return u.RequestURI()
+}
 
 // QueryString returns the raw query string.
 func (req *Request) QueryString() string { return req.r.URL.RawQuery }
