@@ -393,7 +393,15 @@ func TestWebSocketConcurrency(t *testing.T) {
 		}
 		first := make(chan WSMessage, 1)
 		go func() { first <- ws.Receive(req.Context()) }()
-		time.Sleep(50 * time.Millisecond)
+		for { // until the first Receive runs (a sleep here flaked under load)
+			ws.modeMu.Lock()
+			running := ws.receiving
+			ws.modeMu.Unlock()
+			if running {
+				break
+			}
+			runtime.Gosched()
+		}
 		second <- ws.Receive(req.Context()).Err // the first is still waiting
 		wg.Wait()
 		ws.SendStr("done")
