@@ -62,14 +62,26 @@ func recoverHandler(h Handler) Handler {
 // routing error so that middlewares see it, as aiohttp does.
 func systemHandler(req *Request) (Resp, error) { return nil, req.routeErr }
 
-// buildChains wraps every route handler and the system handler.
+// buildChains wraps every route handler and the system handler; a route
+// mounted from a sub-application is wrapped by that application's
+// middlewares first (AddSubapp defers them to here, so their factories'
+// errors come back from MakeHandler).
 func (a *Application) buildChains() error {
 	var err error
 	if a.sysChain, err = chain(a, systemHandler, a.middlewares); err != nil {
 		return err
 	}
 	for _, r := range a.Router.routes {
-		if r.chain, err = chain(a, r.handler, a.middlewares); err != nil {
+		h := r.handler
+		for _, sub := range r.mounts { // a sub-application's route: its middlewares first
+			if h, err = sub.wrap(h); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			r.chain, err = chain(a, h, a.middlewares)
+		}
+		if err != nil {
 			return fmt.Errorf("%w (route %s %s)", err, r.method, r.pattern)
 		}
 	}

@@ -60,6 +60,10 @@ type Route struct {
 	resource   *Resource     // the resource the route belongs to
 	hosts      []*Domain     // AddDomain: the Host header must match every rule
 	twin       int           // routes registered together share a non-zero twin
+
+	// AddSubapp's copies: the applications whose middlewares wrap handler
+	// at freeze, innermost first.
+	mounts []*Application
 }
 
 type routeKind uint8

@@ -4,11 +4,16 @@
 package aioweb
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestURLReversal(t *testing.T) {
@@ -306,5 +311,89 @@ func TestAddRoutesTable(t *testing.T) {
 	msg := catchPanic(func() { NewApplication().Router.AddRoutes(Get("/ok", text("")), Post("no-slash", text(""))) })
 	if !strings.Contains(msg, `"no-slash"`) {
 		t.Errorf("bad entry panic %q does not name it", msg)
+	}
+}
+
+func TestSubappFactoryErrorIsReturned(t *testing.T) {
+	// A sub-application's middleware factories run when the parent freezes,
+	// not at AddSubapp, and their error comes back from MakeHandler and
+	// RunApp as the parent's own factories' errors do.
+	var calls atomic.Int32
+	failing := func(*Application, Handler) (Handler, error) {
+		calls.Add(1)
+		return nil, errors.New("no database")
+	}
+	newApp := func() *Application {
+		sub := NewApplication(WithMiddlewares(failing))
+		sub.Router.AddGet("/x", infoHandler(0))
+		app := NewApplication()
+		app.Router.AddGet("/", infoHandler(0))
+		calls.Store(0)
+		if msg := catchPanic(func() { app.AddSubapp("/sub", sub) }); msg != "" {
+			t.Fatalf("AddSubapp panicked: %s", msg)
+		}
+		if n := calls.Load(); n != 0 {
+			t.Errorf("AddSubapp ran %d factories", n)
+		}
+		return app
+	}
+	app := newApp()
+	if _, err := app.MakeHandler(); err == nil || !strings.Contains(err.Error(), "no database") || !strings.Contains(err.Error(), "/sub/x") {
+		t.Errorf("MakeHandler: %v; want the sub-application's factory error naming its route", err)
+	}
+	if got := rawDo(t, serve(t, app), "GET", "/"); got.Status != 500 {
+		t.Errorf("serving an application whose sub-application cannot build: %d", got.Status)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if err := RunApp(newApp(), "", RunListener(ln), RunOutput(nil)); err == nil || !strings.Contains(err.Error(), "no database") {
+		t.Errorf("RunApp: %v; want the sub-application's factory error", err)
+	}
+}
+
+func TestNestedSubappFactoriesRunAtFreeze(t *testing.T) {
+	var trail []string
+	var built []string
+	mark := func(tag string) Middleware {
+		return func(_ *Application, h Handler) (Handler, error) {
+			built = append(built, tag)
+			return func(req *Request) (Resp, error) {
+				trail = append(trail, tag+":"+req.App.Get("name").(string))
+				return h(req)
+			}, nil
+		}
+	}
+	named := func(name string, mws ...Middleware) *Application {
+		a := NewApplication(WithMiddlewares(mws...))
+		a.Set("name", name)
+		return a
+	}
+	inner, mid, app := named("inner", mark("inner")), named("mid", mark("mid")), named("app", mark("app"))
+	inner.Router.AddRoute("GET", "/x", func(req *Request) (Resp, error) {
+		return &Response{Text: req.App.Get("name").(string)}, nil
+	})
+	mid.AddSubapp("/inner", inner)
+	app.AddSubapp("/mid", mid)
+	if len(built) != 0 {
+		t.Errorf("factories ran while mounting: %v", built)
+	}
+	addr := serve(t, app)
+	got := rawDo(t, addr, "GET", "/mid/inner/x")
+	if got.Status != 200 || got.Body != "inner" {
+		t.Errorf("GET /mid/inner/x: %d %q", got.Status, got.Body)
+	}
+	if d := cmp.Diff([]string{"app:app", "mid:mid", "inner:inner"}, trail); d != "" {
+		t.Errorf("middleware order (-want +got):\n%s", d)
+	}
+	trail = nil
+	if got := rawDo(t, addr, "GET", "/mid/inner/nope"); got.Status != 404 {
+		t.Errorf("GET /mid/inner/nope: %d", got.Status)
+	}
+	if d := cmp.Diff([]string{"app:app", "mid:mid", "inner:inner"}, trail); d != "" {
+		t.Errorf("404 middleware order (-want +got):\n%s", d)
 	}
 }

@@ -19,8 +19,11 @@ import (
 // sub's handlers see this application's values through req.ConfigGet and
 // AppKey.Get, and sub's startup, shutdown and cleanup run among this
 // application's hooks at the point AddSubapp was called (aiohttp's order).
-// Register sub's routes before mounting it; it panics on a bad prefix, a sub
-// that is mounted twice, a sub middleware factory error, or after Startup.
+// Register sub's routes before mounting it. sub's middleware factories run
+// when this application freezes (MakeHandler, RunApp or the first request),
+// not at mount time, and an error from one is returned by MakeHandler and
+// RunApp like this application's own. AddSubapp panics on a bad prefix, a
+// sub that is mounted twice or is serving, or after Startup.
 func (a *Application) AddSubapp(prefix string, sub *Application) {
 	prefix = strings.TrimRight(prefix, "/")
 	if !strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "{}") {
@@ -64,11 +67,8 @@ func (a *Application) mount(what, prefix string, rule *Domain, sub *Application)
 			cfg.prefix = prefix + cfg.prefix
 			handler, static = cfg.handle, &cfg
 		}
-		h, err := sub.wrap(handler)
-		if err != nil {
-			panic(fmt.Sprintf("aioweb: %s: %v", what, err))
-		}
-		nr := a.Router.add(r.method, prefix+r.pattern, h, WithExpectHandler(r.expect))
+		nr := a.Router.add(r.method, prefix+r.pattern, handler, WithExpectHandler(r.expect))
+		nr.mounts = append(slices.Clip(r.mounts), sub)
 		nr.static, nr.subappRest = static, r.subappRest
 		nr.name, nr.twin = r.name, r.twin
 		guard(nr, r.hosts)
@@ -77,18 +77,15 @@ func (a *Application) mount(what, prefix string, rule *Domain, sub *Application)
 		}
 		copies[r] = nr
 	}
-	notFound, err := sub.wrap(func(req *Request) (Resp, error) {
+	notFound := func(req *Request) (Resp, error) {
 		rest := strings.TrimPrefix(req.r.URL.EscapedPath(), prefix)
 		if res := sub.Router.resolveHost(req.Method, rest, req.r.Host); res.allow != "" {
 			return nil, HTTPMethodNotAllowed(req.Method, strings.Split(res.allow, ","))
 		}
 		return nil, HTTPNotFound()
-	})
-	if err != nil {
-		panic(fmt.Sprintf("aioweb: %s: %v", what, err))
 	}
 	rest := a.Router.add(MethodAny, prefix+"/{aioweb_subapp_rest:.*}", notFound)
-	rest.subappRest, rest.owner = true, sub
+	rest.subappRest, rest.owner, rest.mounts = true, sub, []*Application{sub}
 	guard(rest, nil)
 	for old, nr := range copies {
 		nr.resource = old.resource // resources move with their routes
