@@ -7,6 +7,7 @@
 package aioweb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,7 +21,9 @@ import (
 // Handler is aiohttp's web-handler: it takes the request and returns the
 // response to send, or an error. A function or a method value both work.
 // An *HTTPException returned as the error (or panicked) is sent as its
-// response; any other error becomes a logged 500.
+// response; an error that is context.DeadlineExceeded (errors.Is) becomes a
+// logged 504 Gateway Timeout, as aiohttp answers a handler's
+// asyncio.TimeoutError; any other error becomes a logged 500.
 type Handler func(req *Request) (Resp, error)
 
 // Resp is what a handler returns: *Response, *StreamResponse,
@@ -407,6 +410,10 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 		var exc *HTTPException
 		if errors.As(err, &exc) {
 			resp, err = exc, nil
+		} else if errors.Is(err, context.DeadlineExceeded) && !req.hijacked && !req.raw && !req.started {
+			// aiohttp answers a handler's asyncio.TimeoutError with 504.
+			a.logError(req, err)
+			resp, err = errGatewayTimeout, nil
 		}
 	}
 	if req.hijacked {
@@ -495,6 +502,9 @@ func isNilResp(r Resp) bool {
 	}
 	return false
 }
+
+// errGatewayTimeout answers a handler's context.DeadlineExceeded.
+var errGatewayTimeout = HTTPGatewayTimeout()
 
 func (a *Application) logError(req *Request, err error) {
 	attrs := []any{"method", req.Method, "path", req.Path, "error", err}

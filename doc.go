@@ -253,9 +253,12 @@ options (WithHeaders, WithReason, WithText, WithBody, WithContentType). An
 	panic(aioweb.HTTPFound("/redirect"))         // raised, Python style
 
 errors.As finds an exception inside wrapped errors; IsRedirection,
-IsClientError and friends give the category. Any other error or panic gives a
-500 with no internal detail, logged through the Application's slog.Logger with
-the stack, and the server keeps serving.
+IsClientError and friends give the category. An error that is
+context.DeadlineExceeded (errors.Is: a database call that ran out of time)
+gives a logged 504 Gateway Timeout, as aiohttp 3 answers a handler's
+asyncio.TimeoutError. Any other error or panic gives a 500 with no internal
+detail, logged through the Application's slog.Logger with the stack, and
+the server keeps serving.
 
 # Middlewares
 
@@ -367,6 +370,10 @@ place keep Go's name: Request.Header (http.Request's), FileField.Header
     such timeout).
   - An error after a StreamResponse sent its headers aborts the connection (as
     aiohttp 3) instead of writing a second response.
+  - A handler error that is context.DeadlineExceeded answers 504, as aiohttp 3
+    answers asyncio.TimeoutError, with the body "504: Gateway Timeout"
+    (aiohttp's is empty); middlewares see the error first, as aiohttp's see
+    the exception. context.Canceled is a 500 like any other error.
   - Query keeps blank values ("?x=" gives x=""), as aiohttp 3.
   - Go's regexp (RE2) has no backreferences or lookaround, and '$' never
     matches before a trailing newline.

@@ -91,6 +91,54 @@ func TestErrorsAreLoggedWithoutLeakingDetail(t *testing.T) {
 	}
 }
 
+func TestDeadlineExceededIs504(t *testing.T) {
+	// aiohttp 3.8 answers a handler's asyncio.TimeoutError with 504; a Go
+	// handler's context.DeadlineExceeded, however wrapped, is the same
+	// thing. Middlewares still see the error; other errors stay 500.
+	logger, buf := bufferLogger()
+	var seen error
+	mw := MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
+		resp, err := h(req)
+		seen = err
+		return resp, err
+	})
+	app := NewApplication(WithLogger(logger), WithMiddlewares(mw))
+	app.Router.AddGet("/wrapped", func(*Request) (Resp, error) {
+		return nil, fmt.Errorf("query users: %w", context.DeadlineExceeded)
+	})
+	app.Router.AddGet("/ctx", func(req *Request) (Resp, error) {
+		ctx, cancel := context.WithTimeout(req.Context(), time.Millisecond)
+		defer cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	app.Router.AddGet("/panic", func(*Request) (Resp, error) { panic(context.DeadlineExceeded) })
+	app.Router.AddGet("/canceled", func(*Request) (Resp, error) { return nil, context.Canceled })
+	addr := serve(t, app)
+	for _, c := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/wrapped", 504, "504: Gateway Timeout"},
+		{"/ctx", 504, "504: Gateway Timeout"},
+		{"/panic", 504, "504: Gateway Timeout"},
+		{"/canceled", 500, internalErrorBody},
+	} {
+		seen = nil
+		got := rawDo(t, addr, "GET", c.path)
+		if got.Status != c.status || got.Body != c.body {
+			t.Errorf("%s: %d %q; want %d %q", c.path, got.Status, got.Body, c.status, c.body)
+		}
+		if seen == nil {
+			t.Errorf("%s: the middleware did not see the error", c.path)
+		}
+	}
+	if log := buf.String(); !strings.Contains(log, "query users: context deadline exceeded") {
+		t.Errorf("the 504's cause was not logged:\n%s", log)
+	}
+}
+
 func TestRunAppServesAndDrains(t *testing.T) {
 	var order []string
 	var mu sync.Mutex
