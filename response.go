@@ -378,8 +378,16 @@ func (s *StreamResponse) Status() int {
 // Prepared reports whether Prepare has sent the status and headers.
 func (s *StreamResponse) Prepared() bool { return s.prepared }
 
-// Header returns a copy of the headers set so far.
-func (s *StreamResponse) Header() http.Header { return s.headers.Clone() }
+// Header returns the header map that Prepare sends, allocating it if
+// needed, as Response.Header does. Like http.ResponseWriter's, changes made
+// after Prepare have no effect. Prepare refuses a map holding a name or
+// value that SetHeader would refuse (CR, LF: response splitting).
+func (s *StreamResponse) Header() http.Header {
+	if s.headers == nil {
+		s.headers = http.Header{}
+	}
+	return s.headers
+}
 
 // SetStatus sets the status code; after Prepare it is an error.
 func (s *StreamResponse) SetStatus(status int) error {
@@ -470,6 +478,9 @@ func (s *StreamResponse) Prepare(req *Request) error {
 	}
 	if req.started {
 		return errors.New("aioweb: another response was already sent for this request")
+	}
+	if err := checkHeaders(s.headers); err != nil {
+		return err // set through Header(): nothing has been sent
 	}
 	h := req.w.Header()
 	copyHeader(h, s.headers)

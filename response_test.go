@@ -470,3 +470,72 @@ func TestEmptyResponseContentLength(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamResponseHeaderIsLive(t *testing.T) {
+	// StreamResponse.Header is the map Prepare sends, as Response.Header
+	// and http.ResponseWriter.Header are; changes after Prepare do nothing,
+	// and a CR or LF put in through it never reaches the wire.
+	prepareErrs := make(chan error, 2)
+	app := NewApplication()
+	app.Router.AddGet("/live", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(200)
+		s.Header().Set("X-Live", "1")
+		s.Header().Add("X-Multi", "a")
+		if err := s.AddHeader("X-Multi", "b"); err != nil {
+			return nil, err
+		}
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		s.Header().Set("X-After", "1")
+		if _, err := s.Write([]byte("ok")); err != nil {
+			return nil, err
+		}
+		return s, nil
+	})
+	app.Router.AddGet("/value", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(200)
+		s.Header().Set("X-Evil", "a\r\nSet-Cookie: pwn=1")
+		err := s.Prepare(req)
+		prepareErrs <- err
+		return s, err
+	})
+	app.Router.AddGet("/name", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(200)
+		s.Header()["X-A\r\nSet-Cookie: pwn=1\r\nX-B"] = []string{"v"}
+		err := s.Prepare(req)
+		prepareErrs <- err
+		return s, err
+	})
+	addr := serve(t, app)
+	wire := func(path string) string {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		raw, _ := io.ReadAll(c)
+		return string(raw)
+	}
+	s := wire("/live")
+	if !strings.HasPrefix(s, "HTTP/1.1 200 OK\r\n") || !strings.Contains(s, "\r\nX-Live: 1\r\n") ||
+		!strings.Contains(s, "\r\nX-Multi: a\r\nX-Multi: b\r\n") || strings.Contains(s, "X-After") || !strings.Contains(s, "\r\n2\r\nok\r\n") {
+		t.Errorf("live header map on the wire:\n%s", s)
+	}
+	for _, path := range []string{"/value", "/name"} {
+		s := wire(path)
+		if !strings.HasPrefix(s, "HTTP/1.1 500 ") || strings.Contains(s, "pwn") {
+			t.Errorf("%s: CR/LF set through Header() on the wire:\n%s", path, s)
+		}
+		select {
+		case err := <-prepareErrs:
+			if err == nil || !strings.Contains(err.Error(), "aioweb:") {
+				t.Errorf("%s: Prepare = %v; want the header refused", path, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s: the handler never reached Prepare", path)
+		}
+	}
+}
