@@ -368,7 +368,9 @@ func ExampleStreamResponse() {
 	app := aioweb.NewApplication()
 	app.Router.AddRoute("GET", "/count", func(req *aioweb.Request) (aioweb.Resp, error) {
 		s := aioweb.NewStreamResponse(200)
-		s.SetContentType("text/plain")
+		if err := s.SetContentType("text/plain"); err != nil {
+			return nil, err
+		}
 		if err := s.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -425,7 +427,9 @@ func ExampleFileResponse() {
 	app.Router.AddGet("/reports/{name:[a-z]+}", func(req *aioweb.Request) (aioweb.Resp, error) {
 		// The regex keeps "/" and ".." out of the name.
 		f := &aioweb.FileResponse{Path: filepath.Join(dir, req.MatchInfo["name"]+".txt")}
-		f.SetHeader("Content-Disposition", "attachment")
+		if err := f.SetHeader("Content-Disposition", "attachment"); err != nil {
+			return nil, err
+		}
 		return f, nil
 	})
 	srv := httptest.NewServer(app)

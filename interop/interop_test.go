@@ -222,7 +222,9 @@ func TestChiRecovererLetsAbortThrough(t *testing.T) {
 		app := aioweb.NewApplication(opts...)
 		app.Router.AddGet("/broken", func(req *aioweb.Request) (aioweb.Resp, error) {
 			s := aioweb.NewStreamResponse(200)
-			s.SetContentLength(100)
+			if err := s.SetContentLength(100); err != nil {
+				return nil, err
+			}
 			if err := s.Prepare(req); err != nil {
 				return nil, err
 			}
@@ -503,7 +505,9 @@ func streamApp(t *testing.T, opts ...aioweb.AppOption) (*aioweb.Application, cha
 	readFirst := make(chan struct{})
 	app.Router.AddGet("/stream", func(req *aioweb.Request) (aioweb.Resp, error) {
 		s := aioweb.NewStreamResponse(200)
-		s.SetContentType("text/plain")
+		if err := s.SetContentType("text/plain"); err != nil {
+			return nil, err
+		}
 		if err := s.Prepare(req); err != nil {
 			return nil, err
 		}
