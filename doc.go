@@ -318,6 +318,26 @@ response is sent (Response.Header, StreamResponse.Header). Maps used in
 place keep Go's name: Request.Header (http.Request's), FileField.Header
 (multipart's) and PreparedResponse.Header, which hooks edit.
 
+# Errors
+
+aioweb splits errors as net/http does. A programmer error made while the
+application is put together panics, as http.ServeMux.Handle does, with a
+message that starts "aioweb:" and names the call: a bad pattern, method,
+prefix or domain, a nil handler or hook, a duplicate route name, a route
+that can never run, mounting an application twice, conflicting options
+(NormalizePath with both NormalizeAppendSlash(true) and
+NormalizeRemoveSlash(true)), and registering or mounting anything once the
+application serves. Anything that depends on run-time input returns an
+error instead: the setters of headers, status and cookies (SetHeader,
+AddHeader, SetStatus, SetCookie; their values may come from the request,
+so check them), Route.URL, JSONResponse, Prepare, the body readers and
+the WebSocket calls. Middleware factories run when the application
+freezes (MakeHandler, RunApp or the first request), a sub-application's
+included, and their errors come back from MakeHandler and RunApp; an
+application served without either logs the error and answers 500. Setup
+calls that return an error report through it: RunApp returns a bad access
+log format, which NewServer, returning no error, panics on.
+
 # Deliberate differences from aiohttp
 
   - aiohttp speaks HTTP/1.x only; an Application behind a TLS http.Server

@@ -219,7 +219,9 @@ func punycode(label string) (string, error) {
 // every host). Like a prefix sub-application it claims, in registration
 // order, every path of the hosts it matches, with 404 and 405 answered
 // through sub's middlewares. It returns the domain's Resource and panics on
-// an invalid domain (see NewDomain) or a sub that is already mounted.
+// an invalid domain (see NewDomain), a sub that is already mounted, or once
+// this application serves; sub's middleware factories run as AddSubapp's
+// do.
 //
 // An application with a domain is routed by an ordered scan of its routes
 // instead of the ServeMux and the exact-match map.

@@ -220,7 +220,7 @@ func TestSubapp(t *testing.T) {
 	if u, err := admin.Router.Named("files").URL(Parts{"filename": "hello.txt"}, nil); err != nil || u != "/admin/files/hello.txt" {
 		t.Errorf("sub-app static reversal: %q %v", u, err)
 	}
-	if msg := catchPanic(func() { app.AddSubapp("/again", admin) }); !strings.Contains(msg, "already mounted") {
+	if msg := catchPanic(func() { NewApplication().AddSubapp("/again", admin) }); !strings.Contains(msg, "already mounted") {
 		t.Errorf("mounting twice: %q", msg)
 	}
 	if msg := catchPanic(func() { NewApplication().AddSubapp("x", NewApplication()) }); !strings.Contains(msg, "must start with '/'") {
@@ -395,5 +395,26 @@ func TestNestedSubappFactoriesRunAtFreeze(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"app:app", "mid:mid", "inner:inner"}, trail); d != "" {
 		t.Errorf("404 middleware order (-want +got):\n%s", d)
+	}
+}
+
+func TestSubappAfterServingPanicsNamingTheCall(t *testing.T) {
+	app := NewApplication()
+	if _, err := app.MakeHandler(); err != nil {
+		t.Fatal(err)
+	}
+	sub := NewApplication()
+	sub.Router.AddGet("/x", infoHandler(0))
+	if msg := catchPanic(func() { app.AddSubapp("/late", sub) }); msg != `aioweb: AddSubapp("/late") after the application started serving` {
+		t.Errorf("AddSubapp on a serving application: %q", msg)
+	}
+	if msg := catchPanic(func() { app.AddDomain("example.com", sub) }); !strings.Contains(msg, "AddDomain") || !strings.Contains(msg, "after the application started serving") {
+		t.Errorf("AddDomain on a serving application: %q", msg)
+	}
+	// The refused sub-application is not left half-mounted.
+	other := NewApplication()
+	other.AddSubapp("/sub", sub)
+	if got := rawDo(t, serve(t, other), "GET", "/sub/x"); got.Status != 200 {
+		t.Errorf("mounting the refused sub-application elsewhere: %d", got.Status)
 	}
 }

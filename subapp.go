@@ -23,7 +23,8 @@ import (
 // when this application freezes (MakeHandler, RunApp or the first request),
 // not at mount time, and an error from one is returned by MakeHandler and
 // RunApp like this application's own. AddSubapp panics on a bad prefix, a
-// sub that is mounted twice or is serving, or after Startup.
+// sub that is mounted twice or is serving, once this application serves,
+// or after Startup.
 func (a *Application) AddSubapp(prefix string, sub *Application) {
 	prefix = strings.TrimRight(prefix, "/")
 	if !strings.HasPrefix(prefix, "/") || strings.ContainsAny(prefix, "{}") {
@@ -37,6 +38,12 @@ func (a *Application) AddSubapp(prefix string, sub *Application) {
 // sub's 404 and 405 through sub's middlewares. what names the call for
 // panics. It returns the sub-application's resource in this router.
 func (a *Application) mount(what, prefix string, rule *Domain, sub *Application) *Resource {
+	a.Router.mu.Lock()
+	serving := a.Router.frozen
+	a.Router.mu.Unlock()
+	if serving {
+		panic(fmt.Sprintf("aioweb: %s after the application started serving", what))
+	}
 	sub.Router.mu.Lock()
 	busy := sub == a || sub.Router.frozen
 	if !busy {
