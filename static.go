@@ -80,6 +80,12 @@ func StaticAppendVersion(on bool) StaticOption { return func(c *staticConfig) { 
 // The directory stays open (one file descriptor) for the life of the
 // process.
 func (rt *Router) AddStatic(prefix, dir string, opts ...StaticOption) *Route {
+	rt.mu.Lock()
+	serving := rt.frozen
+	rt.mu.Unlock()
+	if serving { // before the directory is opened
+		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q) after the application started serving", prefix, dir))
+	}
 	if !strings.HasPrefix(prefix, "/") {
 		panic(fmt.Sprintf("aioweb: AddStatic(%q, %q): prefix must start with '/'", prefix, dir))
 	}

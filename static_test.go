@@ -6,6 +6,7 @@ package aioweb
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -226,6 +227,15 @@ func TestStaticRegistrationPanics(t *testing.T) {
 		if msg := catchPanic(func() { NewApplication().Router.AddStatic(c.prefix, c.dir) }); !strings.Contains(msg, c.want) {
 			t.Errorf("AddStatic(%q, %q): panic %q", c.prefix, c.dir, msg)
 		}
+	}
+	// Once serving, it panics naming itself (before opening the directory).
+	app := NewApplication()
+	if _, err := app.MakeHandler(); err != nil {
+		t.Fatal(err)
+	}
+	msg := catchPanic(func() { app.Router.AddStatic("/late", www) })
+	if want := fmt.Sprintf("aioweb: AddStatic(%q, %q) after the application started serving", "/late", www); msg != want {
+		t.Errorf("AddStatic on a serving application: panic %q, want %q", msg, want)
 	}
 }
 
