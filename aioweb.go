@@ -26,10 +26,10 @@ import (
 // asyncio.TimeoutError; any other error becomes a logged 500.
 type Handler func(req *Request) (Resp, error)
 
-// Resp is what a handler returns: *Response, *StreamResponse,
-// *FileResponse, *HTTPException, *WebSocketResponse (aiohttp's
-// StreamResponse family), or Sent when the handler wrote the response
-// itself. aioweb only reads a returned value, never writes into it, so one
+// Resp is what a handler returns: *Response (JSONResponse builds one),
+// *StreamResponse, *FileResponse, *HTTPException, *WebSocketResponse
+// (aiohttp's StreamResponse family), or Sent when the handler wrote the
+// response itself. aioweb only reads a returned value, never writes into it, so one
 // value may be returned by many requests at once (a package-level
 // exception, a canned response). A middleware that adds headers does so
 // through req.ResponseHeader(), which applies to whatever response the

@@ -53,7 +53,8 @@ work, so logically coupled handlers can live on a struct:
 
 The response is a *Response (Text or Body, Status, Headers, ContentType,
 Charset, Compress), JSONResponse(v), a *StreamResponse (Prepare, then
-Write), a *FileResponse, a *WebSocketResponse, or an *HTTPException.
+Write), a *FileResponse, a *WebSocketResponse, an *HTTPException, or Sent
+when the handler wrote the response itself through req.ResponseWriter().
 
 # Variable routes
 
@@ -461,8 +462,8 @@ log format, which NewServer, returning no error, panics on.
   - Static files are opened through an os.Root: a file inside the directory
     is found as aiohttp finds it (its symlinks resolved, the result inside)
     and then opened through the root, so a symlink swapped in meanwhile
-    cannot lead out. With StaticFollowSymlinks a file whose links lead outside is
-    opened by its resolved path. The directory stays open for the process's
+    cannot lead out. With StaticFollowSymlinks(true) a file whose links lead
+    outside is opened by its resolved path. The directory stays open for the process's
     life (one file descriptor per AddStatic).
   - Domain names in AddDomain are lower-cased and IDNA-encoded label by label
     (punycode) without UTS 46 mapping: give names in their normal form. An

@@ -18,21 +18,21 @@ type normalizeConfig struct {
 	redirect                               func(location string, opts ...ExcOption) *HTTPException
 }
 
-// NormalizeAppendSlash says whether a path without a trailing slash is tried with one
-// (aiohttp's append_slash; on by default).
+// NormalizeAppendSlash says whether a path without a trailing slash is
+// tried with one (aiohttp's append_slash; on by default).
 func NormalizeAppendSlash(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.appendSlash = on }
 }
 
-// NormalizeRemoveSlash says whether a path with a trailing slash is tried without it
-// (aiohttp's remove_slash; off by default). It cannot be combined with
-// NormalizeAppendSlash(true).
+// NormalizeRemoveSlash says whether a path with a trailing slash is tried
+// without it (aiohttp's remove_slash; off by default). It cannot be
+// combined with NormalizeAppendSlash(true).
 func NormalizeRemoveSlash(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.removeSlash = on }
 }
 
-// NormalizeMergeSlashes says whether runs of slashes are tried as one (aiohttp's
-// merge_slashes; on by default).
+// NormalizeMergeSlashes says whether runs of slashes are tried as one
+// (aiohttp's merge_slashes; on by default).
 func NormalizeMergeSlashes(on bool) NormalizeOption {
 	return func(c *normalizeConfig) { c.mergeSlashes = on }
 }
@@ -48,15 +48,15 @@ func NormalizeRedirect(redirect func(location string, opts ...ExcOption) *HTTPEx
 // resolves to no route (a 404 or 405, including one inside a
 // sub-application) it tries, in this order, the raw path with runs of
 // slashes merged, with a trailing slash appended (or removed, with
-// NormalizeRemoveSlash(true) and NormalizeAppendSlash(false)), and with both; the first that
-// resolves for the request's method, in the router of the application the
-// middleware belongs to, is answered with a redirect to it, the query string
-// kept. When none resolves the request goes on to its 404 or 405. A leading
+// NormalizeRemoveSlash(true) and NormalizeAppendSlash(false)), and with
+// both; the first that resolves for the request's method, in the router of
+// the application the middleware belongs to, is answered with a redirect
+// to it, the query string kept. When none resolves the request goes on to its 404 or 405. A leading
 // run of slashes always becomes one, so "//evil.example" never redirects off
 // the site. By default slashes are merged and appended, with 308.
 //
-// It panics when both NormalizeAppendSlash(true) and NormalizeRemoveSlash(true) are given, as
-// aiohttp asserts.
+// It panics when both NormalizeAppendSlash(true) and
+// NormalizeRemoveSlash(true) are given, as aiohttp asserts.
 func NormalizePath(opts ...NormalizeOption) Middleware {
 	c := normalizeConfig{appendSlash: true, mergeSlashes: true, redirect: HTTPPermanentRedirect}
 	for _, o := range opts {

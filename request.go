@@ -20,7 +20,8 @@ import (
 	"unicode/utf8"
 )
 
-// HTTPVersion is a request's HTTP version (aiohttp's HttpVersion, named by Go's initialism rule).
+// HTTPVersion is a request's HTTP version: aiohttp's HttpVersion, named by
+// Go's initialism rule.
 type HTTPVersion uint16
 
 // HTTP versions; compare with req.Version.

@@ -65,12 +65,12 @@ func StaticAppendVersion(on bool) StaticOption { return func(c *staticConfig) { 
 // (aiohttp's add_static) and returns the GET route. Like aiohttp it claims
 // every path under prefix in registration order. Paths that would leave dir
 // (through "..", encoded separators, absolute paths, backslashes, NUL bytes
-// or, unless StaticFollowSymlinks, symlinks) are 404, as aiohttp answers them, and
-// never serve a byte from outside: files inside dir are opened through an
-// os.Root, so a symlink swapped in between the check and the open cannot
-// lead out either. A directory is 403 unless StaticShowIndex, and anything else
-// that is not a regular file (a FIFO, a device) is 403, as FileResponse
-// answers it. Files are sent as FileResponse sends them (Range, ETag,
+// or, unless StaticFollowSymlinks, symlinks) are 404, as aiohttp answers
+// them, and never serve a byte from outside: files inside dir are opened
+// through an os.Root, so a symlink swapped in between the check and the
+// open cannot lead out either. A directory is 403 unless StaticShowIndex,
+// and anything else that is not a regular file (a FIFO, a device) is 403,
+// as FileResponse answers it. Files are sent as FileResponse sends them (Range, ETag,
 // If-Modified-Since, If-None-Match, Content-Type from the extension,
 // precompressed siblings).
 // A leading "~/" in dir is the user's home directory, as in aiohttp.

@@ -149,8 +149,8 @@ func WSOriginPatterns(patterns ...string) WSOption {
 // like messages. aiohttp 0.15, the seed's version, had no compression.
 func WSCompress(on bool) WSOption { return func(ws *WebSocketResponse) { ws.compress = on } }
 
-// WSInsecureSkipVerify sets whether any Origin is accepted. It exposes the endpoint to
-// cross-site WebSocket hijacking; prefer WSOriginPatterns.
+// WSInsecureSkipVerify sets whether any Origin is accepted. It exposes the
+// endpoint to cross-site WebSocket hijacking; prefer WSOriginPatterns.
 func WSInsecureSkipVerify(on bool) WSOption {
 	return func(ws *WebSocketResponse) { ws.skipVerify = on }
 }
