@@ -1,5 +1,8 @@
-// response.go owns the responses a handler returns: Response (with aiohttp's
-// content-type defaults), JSONResponse, cookies, and StreamResponse.
+// response.go owns the responses a handler builds: Response (with aiohttp's
+// content-type defaults), JSONResponse, cookies, header checks,
+// StreamResponse, and response compression (the Accept-Encoding choice
+// that Response.Compress and EnableCompression make, and static files'
+// precompressed siblings share).
 
 package aioweb
 
