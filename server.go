@@ -117,7 +117,8 @@ const (
 // (slow-header clients), IdleTimeout (aiohttp's keep-alive 75 s) and
 // MaxHeaderBytes set; no ReadTimeout/WriteTimeout, so long uploads, streams
 // and WebSockets work. Of opts it uses the access log options
-// (RunAccessLogFormat, RunAccessLog): it logs only when given one.
+// (RunAccessLogFormat, RunAccessLog): it logs only when given one (and not
+// RunAccessLog(nil)).
 func NewServer(app *Application, addr string, opts ...RunOption) *http.Server {
 	var cfg runConfig
 	for _, o := range opts {
