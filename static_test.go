@@ -141,6 +141,24 @@ func TestStaticTraversalMatchesAiohttp(t *testing.T) {
 	}
 }
 
+func TestStaticSwitchesTakeABool(t *testing.T) {
+	// A switch given false (last) is off: the defaults' answers.
+	_, www := staticTree(t)
+	addr := staticApp(t, www, StaticFollowSymlinks(true), StaticShowIndex(true), StaticAppendVersion(true),
+		StaticFollowSymlinks(false), StaticShowIndex(false), StaticAppendVersion(false), StaticName("files"))
+	if status, _ := rawGet(t, addr, "/static/link-out"); status != 404 {
+		t.Errorf("StaticFollowSymlinks(false): %d", status)
+	}
+	if status, _ := rawGet(t, addr, "/static/"); status != 403 {
+		t.Errorf("StaticShowIndex(false): %d", status)
+	}
+	app := NewApplication()
+	r := app.Router.AddStatic("/s", www, StaticAppendVersion(true), StaticAppendVersion(false))
+	if u, err := r.URL(Parts{"filename": "hello.txt"}, nil); err != nil || u != "/s/hello.txt" {
+		t.Errorf("StaticAppendVersion(false): %q %v", u, err)
+	}
+}
+
 func TestStaticFollowSymlinksAndIndex(t *testing.T) {
 	_, www := staticTree(t)
 	addr := staticApp(t, www, StaticFollowSymlinks(true), StaticShowIndex(true))

@@ -253,6 +253,17 @@ func TestWebSocketOriginPolicy(t *testing.T) {
 	if _, b, err := c.Read(ctx5()); err != nil || string(b) != "hi/answer" {
 		t.Errorf("allowed origin: %q %v", b, err)
 	}
+	// WSInsecureSkipVerify takes a bool: false (last) keeps the policy.
+	h3, _ := seedHandler(WSInsecureSkipVerify(true), WSInsecureSkipVerify(false))
+	if _, resp, err := websocket.Dial(ctx5(), wsServer(t, h3), evil); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Errorf("cross-origin dial with WSInsecureSkipVerify(false): %v %v", resp, err)
+	}
+	h4, _ := seedHandler(WSInsecureSkipVerify(true))
+	c = dial(t, wsServer(t, h4), evil)
+	c.Write(ctx5(), websocket.MessageText, []byte("hi"))
+	if _, b, err := c.Read(ctx5()); err != nil || string(b) != "hi/answer" {
+		t.Errorf("WSInsecureSkipVerify(true): %q %v", b, err)
+	}
 }
 
 func TestWebSocketHandshakeErrors(t *testing.T) {
