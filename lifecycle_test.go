@@ -163,7 +163,16 @@ func TestLifecycleErrorsAndMisuse(t *testing.T) {
 	mustPanic(t, "CleanupCtx after Startup", func() {
 		app.CleanupCtx(func(context.Context) (func(context.Context) error, error) { return nil, nil })
 	})
-	mustPanic(t, "AddSubapp after Startup", func() { app.AddSubapp("/late", NewApplication()) })
+	late := NewApplication()
+	late.Router.AddRoute("GET", "/x", func(*Request) (Resp, error) { return &Response{}, nil })
+	routes := len(app.Router.Routes())
+	mustPanic(t, "AddSubapp after Startup", func() { app.AddSubapp("/late", late) })
+	// The refusal comes before anything is mounted: no route copied, and
+	// the sub-application is still free to mount elsewhere.
+	if n := len(app.Router.Routes()); n != routes {
+		t.Errorf("AddSubapp after Startup left %d routes behind", n-routes)
+	}
+	NewApplication().AddSubapp("/elsewhere", late)
 	// An error in one hook does not stop the others (aiohttp stops).
 	if err := app.Shutdown(ctx); err == nil || err.Error() != "s1 failed" {
 		t.Errorf("Shutdown: %v", err)

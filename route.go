@@ -207,7 +207,8 @@ func (rt *Router) addTo(res *Resource, method, path string, handler Handler, opt
 	return r
 }
 
-// compile checks and compiles a route without registering it.
+// compile checks and compiles a route without registering it; its callers
+// hold rt.mu (it reads rt.frozen).
 func (rt *Router) compile(method, path string, handler Handler, opts ...RouteOption) *Route {
 	if rt.frozen {
 		panic(fmt.Sprintf("aioweb: AddRoute(%q, %q) after the application started serving", method, path))

@@ -44,6 +44,13 @@ func (a *Application) mount(what, prefix string, rule *Domain, sub *Application)
 	if serving {
 		panic(fmt.Sprintf("aioweb: %s after the application started serving", what))
 	}
+	a.life.mu.Lock()
+	started := a.life.started
+	a.life.mu.Unlock()
+	if started {
+		// Refused before anything is copied in (addSub checks again).
+		panic(fmt.Sprintf("aioweb: %s after Startup began", what))
+	}
 	sub.Router.mu.Lock()
 	busy := sub == a || sub.Router.frozen
 	if !busy {
