@@ -188,16 +188,36 @@ func (r *Response) Validate() error {
 // checkHeaders rejects header names and values that would split a response.
 func checkHeaders(h http.Header) error {
 	for k, vs := range h {
-		if k == "" || strings.ContainsAny(k, "\r\n: \t") {
+		if k == "" || hasByte(k, &badNameByte) {
 			return fmt.Errorf("aioweb: invalid header name %q", k)
 		}
 		for _, v := range vs {
-			if strings.ContainsAny(v, "\r\n\x00") {
+			if hasByte(v, &badValueByte) {
 				return fmt.Errorf("aioweb: header %s: value %q contains CR, LF or NUL", k, v)
 			}
 		}
 	}
 	return nil
+}
+
+// The bytes checkHeaders refuses in names and in values; a loop over a
+// table beats strings.ContainsAny, which builds its set on every call.
+var badNameByte, badValueByte = byteSet("\r\n: \t"), byteSet("\r\n\x00")
+
+func byteSet(s string) (set [256]bool) {
+	for i := 0; i < len(s); i++ {
+		set[s[i]] = true
+	}
+	return set
+}
+
+func hasByte(s string, set *[256]bool) bool {
+	for i := 0; i < len(s); i++ {
+		if set[s[i]] {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Response) send(req *Request) error {

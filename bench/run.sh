@@ -7,7 +7,7 @@
 # comparison (load.sh). Rounds interleave every router: each round is one
 # `go test` run with the router order rotated; tables give medians and the
 # per-round ratios' median and min–max.
-#   ROUNDS (5) BENCHTIME (300ms) CPUS (1,2) LOAD_ROUNDS (5) SECS (5) CONNS (64)
+#   ROUNDS (5) BENCHTIME (300ms) CPUS (1,2) LOAD_ROUNDS (9) SECS (6) CONNS (64)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-5} BENCHTIME=${BENCHTIME:-300ms} CPUS=${CPUS:-1,2}
@@ -21,7 +21,7 @@ done
 nothing=$(grep -E '^(round|BenchmarkNothing)' "$raw" | go run ./cmd/report)
 withfmt=$(grep -vE '^BenchmarkNothing' "$raw" | go run ./cmd/report)
 library=$(go run ./cmd/report < "$lib")
-load=$(ROUNDS=${LOAD_ROUNDS:-5} ./load.sh)
+load=$(ROUNDS=${LOAD_ROUNDS:-9} ./load.sh)
 analysis=$(sed -n '/^<!-- analysis -->$/,/^<!-- \/analysis -->$/p' RESULTS.md 2>/dev/null || true)
 {
   echo "# aioweb benchmark results"
