@@ -41,6 +41,8 @@ analysis=$(sed -n '/^<!-- analysis -->$/,/^<!-- \/analysis -->$/p' RESULTS.md 2>
   echo "(bench/nothing_test.go). GitHub API: one static route, one route with 3 params, all 203"
   echo "routes; the 22-route regex set against ServeMux + a hand-written regexp check."
   echo "\`NothingParallel\` serves the static and the param route from GOMAXPROCS goroutines."
+  echo "\`servemux+floor\` is a ServeMux whose handler allocates what aioweb's API requires per request:"
+  echo "the \`*Request\` and, on a route with variables, the \`MatchInfo\` map (see the analysis)."
   echo
   echo "$nothing"
   echo "## Routing, handlers that read their params and format an answer with fmt"
