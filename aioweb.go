@@ -456,6 +456,8 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 		if herr := checkHeaders(req.respHeader); herr != nil {
 			req.respHeader = nil // the 500 goes without them
 			err = fmt.Errorf("aioweb: Request.ResponseHeader: %w", herr)
+		} else {
+			req.respHeaderOK = true // no handler code runs before they go out
 		}
 	}
 	if err == nil {

@@ -76,6 +76,7 @@ type Request struct {
 	kind        ResponseKind // what is being sent, for prepare hooks (signals.go)
 	// MatchInfo is not yet set as path values on r (see HTTPRequest)
 	needPathValues bool
+	respHeaderOK   bool        // finish checked respHeader: prepareHeader need not
 	respHeader     http.Header // ResponseHeader: merged into whatever is sent
 	rw             rawWriter   // what ResponseWriter returns
 

@@ -62,9 +62,11 @@ func (req *Request) prepareHeader() {
 	if len(req.respHeader) == 0 {
 		return
 	}
-	if err := checkHeaders(req.respHeader); err != nil {
-		req.App.Logger().Error("aioweb: invalid header in Request.ResponseHeader; none of them sent", "method", req.Method, "path", req.Path, "error", err)
-		return
+	if !req.respHeaderOK { // finish checks them for an answer sent after the handler
+		if err := checkHeaders(req.respHeader); err != nil {
+			req.App.Logger().Error("aioweb: invalid header in Request.ResponseHeader; none of them sent", "method", req.Method, "path", req.Path, "error", err)
+			return
+		}
 	}
 	mergeHeader(req.w.Header(), req.respHeader)
 }
