@@ -452,7 +452,7 @@ func (a *Application) finish(req *Request, resp Resp, err error) {
 	if err == nil && isNilResp(resp) {
 		err = errNilResponse
 	}
-	if err == nil && len(req.respHeader) > 0 {
+	if err == nil && len(req.respHeader) > 0 && !req.started { // once started, prepareHeader dealt with them
 		if herr := checkHeaders(req.respHeader); herr != nil {
 			req.respHeader = nil // the 500 goes without them
 			err = fmt.Errorf("aioweb: Request.ResponseHeader: %w", herr)

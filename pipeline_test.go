@@ -123,13 +123,23 @@ func TestSharedResponsesNotWritten(t *testing.T) {
 func TestResponseHeaderEveryKind(t *testing.T) {
 	mw := MiddlewareFunc(func(req *Request, h Handler) (Resp, error) {
 		req.ResponseHeader().Set("X-MW", "1")
-		if req.Path == "/bad" {
+		if req.Path == "/bad" || req.Path == "/badstream" {
 			req.ResponseHeader().Set("X-Bad", "a\r\nX-Injected: 1")
 		}
 		return h(req)
 	})
 	app := NewApplication(WithMiddlewares(mw))
 	app.Router.AddRoute("GET", "/stream", func(req *Request) (Resp, error) {
+		s := NewStreamResponse(201)
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		s.Write([]byte("chunk"))
+		return s, nil
+	})
+	// Prepared inside the handler: the headers go out before finish could
+	// turn a bad one into a 500, so Prepare drops them all (and logs).
+	app.Router.AddRoute("GET", "/badstream", func(req *Request) (Resp, error) {
 		s := NewStreamResponse(201)
 		if err := s.Prepare(req); err != nil {
 			return nil, err
@@ -180,6 +190,10 @@ func TestResponseHeaderEveryKind(t *testing.T) {
 	got := rawDo(t, addr, "GET", "/bad")
 	if got.Status != 500 || got.Header.Get("X-Injected") != "" || got.Header.Get("X-Bad") != "" || got.Header.Get("X-MW") != "" {
 		t.Errorf("/bad: %d %v", got.Status, got.Header)
+	}
+	got = rawDo(t, addr, "GET", "/badstream")
+	if got.Status != 201 || got.Body != "chunk" || got.Header.Get("X-Injected") != "" || got.Header.Get("X-Bad") != "" || got.Header.Get("X-MW") != "" {
+		t.Errorf("/badstream: %d %q %v", got.Status, got.Body, got.Header)
 	}
 	// The 101 carries the header.
 	c, err := net.Dial("tcp", addr)

@@ -312,8 +312,9 @@ func (r *Response) send(req *Request) error {
 		delete(h, "Content-Type")
 		n = 0
 	case n > 2048 || req.Method == http.MethodHead:
-		// net/http computes Content-Length itself for small bodies it
-		// buffers; larger ones (or none, or HEAD's) are declared here.
+		// net/http declares the length of a body it buffered (up to 2048
+		// bytes, an empty one included) once the handler is done; larger
+		// bodies, and HEAD's, which it cannot see, are declared here.
 		if n == 0 {
 			h["Content-Length"] = hdrZero
 		} else {
