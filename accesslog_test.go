@@ -60,7 +60,7 @@ func (l *lineLog) all() []string {
 // without its newline.
 func (l *lineLog) wait(t *testing.T, n int) string {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for {
 		if lines := l.all(); len(lines) >= n {
 			if !strings.HasSuffix(lines[n-1], "\n") {
@@ -216,17 +216,17 @@ func TestAccessLogRequestLine(t *testing.T) {
 		io.WriteString(c, raw)
 		io.ReadAll(c)
 	}
-	send("GET /a%20b/../c?x=%41&y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-	send("GET /text HTTP/1.0\r\n\r\n")
-	send("GET http://h/abs?q HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-	send("get /lower HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-	for i, want := range []string{
-		`"GET /a%20b/../c?x=%41&y HTTP/1.1" 200 127.0.0.1`, // as sent, like aiohttp's path_qs
-		`"GET /text HTTP/1.0" 200 127.0.0.1`,
-		`"GET /abs?q HTTP/1.1" 200 127.0.0.1`, // absolute-form: path and query, as aiohttp
-		`"get /lower HTTP/1.1" 200 127.0.0.1`, // the method as sent, though aioweb upper-cases it
+	// One request at a time, each line awaited before the next request: a
+	// line is written when the handler returns, which may be after the
+	// client read its answer.
+	for i, c := range [][2]string{
+		{"GET /a%20b/../c?x=%41&y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", `"GET /a%20b/../c?x=%41&y HTTP/1.1" 200 127.0.0.1`}, // as sent, like aiohttp's path_qs
+		{"GET /text HTTP/1.0\r\n\r\n", `"GET /text HTTP/1.0" 200 127.0.0.1`},
+		{"GET http://h/abs?q HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", `"GET /abs?q HTTP/1.1" 200 127.0.0.1`}, // absolute-form: path and query, as aiohttp
+		{"get /lower HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", `"get /lower HTTP/1.1" 200 127.0.0.1`}, // the method as sent, though aioweb upper-cases it
 	} {
-		if got := log.wait(t, i+1); got != want {
+		send(c[0])
+		if got, want := log.wait(t, i+1), c[1]; got != want {
 			t.Errorf("line %d: %q, want %q", i+1, got, want)
 		}
 	}
@@ -562,7 +562,7 @@ func TestAccessLogSlog(t *testing.T) {
 	addr := serveHandler(t, al.Wrap(app))
 	rawDo(t, addr, "GET", "/")
 	want := regexp.MustCompile(`^time=\S+ level=INFO msg="\\"GET / HTTP/1.1\\" 200 5" logger=aioweb.access status=200 bytes=5 duration=\S+\n$`)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for buf.String() == "" && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -599,7 +599,7 @@ func TestAccessLogRunApp(t *testing.T) {
 	}
 	waitFor := func(buf *syncBuffer, sub string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for !strings.Contains(buf.String(), sub) && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -759,7 +759,7 @@ func TestAccessLogMatchesAiohttp(t *testing.T) {
 		c.Close(websocket.StatusNormalClosure, "")
 	}
 	oracleLines := func(n int) []string {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for {
 			b, _ := os.ReadFile(logFile)
 			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
@@ -769,9 +769,14 @@ func TestAccessLogMatchesAiohttp(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	for _, raw := range requests {
+	// Each line is awaited before the next request on both servers: a
+	// line is written after the answer went out, so two requests in a row
+	// could otherwise log in either order.
+	for i, raw := range requests {
 		exchange(oracle, raw)
+		oracleLines(i + 1)
 		exchange(ours, raw)
+		log.wait(t, i+1)
 	}
 	websocketSession(oracle)
 	websocketSession(ours)

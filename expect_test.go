@@ -72,7 +72,7 @@ func expectExchange(t *testing.T, addr, proto, path string, hdrs []string, body 
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.SetDeadline(time.Now().Add(20 * time.Second))
 	head := "POST " + path + " " + proto + "\r\nHost: x\r\nContent-Length: " + itoa(len(body)) + "\r\n"
 	for _, h := range hdrs {
 		head += h + "\r\n"
@@ -105,12 +105,17 @@ func expectExchange(t *testing.T, addr, proto, path string, hdrs []string, body 
 	}
 	b, _ := io.ReadAll(resp.Body)
 	res.status, res.body = resp.StatusCode, string(b)
-	c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	// Whether the server closed: it matters (and the tests check it) only
+	// when the body was never sent and net/http did not answer 417 itself
+	// (it then waits to discard the body). There a close may come late on
+	// a loaded machine: wait for it generously; a server that keeps the
+	// connection open fails on the deadline.
+	if res.sentBody || res.status == http.StatusExpectationFailed {
+		return res
+	}
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
 	_, err = br.ReadByte()
 	res.closed = err == io.EOF
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
-		res.closed = false
-	}
 	return res
 }
 
@@ -185,7 +190,7 @@ func TestExpectWithCurl(t *testing.T) {
 	if out := run("http://" + addr + "/guarded"); out != "403: Forbidden 403" {
 		t.Errorf("refused upload: %q", out)
 	}
-	if d := time.Since(t0); d > 10*time.Second {
+	if d := time.Since(t0); d > 20*time.Second { // curl waits 30 s for a 100 that never comes
 		t.Errorf("curl waited %v: the 100 Continue or the refusal came late", d)
 	}
 }

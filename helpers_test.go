@@ -137,13 +137,21 @@ func startOracleScript(t *testing.T, script string, args ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 100; i++ {
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+	// Importing aiohttp can take seconds on a loaded machine: wait
+	// generously, but not for a process that already died.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
 			return addr
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-exited:
+			t.Fatalf("aiohttp oracle %s exited before serving: %v", script, cmd.ProcessState)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	t.Fatal("aiohttp oracle did not start")
 	return ""

@@ -225,7 +225,9 @@ func TestHTTPMiddlewareTimeoutHandlerInside(t *testing.T) {
 	// Request be reused) while that handler still runs.
 	var finished atomic.Bool
 	timeout := func(next http.Handler) http.Handler {
-		return http.TimeoutHandler(next, 50*time.Millisecond, "too slow")
+		// Long enough for /fast on a loaded machine under -race; /slow
+		// waits it out.
+		return http.TimeoutHandler(next, time.Second, "too slow")
 	}
 	app := NewApplication(WithMiddlewares(HTTPMiddleware(timeout)))
 	app.Router.AddGet("/slow", func(req *Request) (Resp, error) {
@@ -291,12 +293,12 @@ func TestHTTPMiddlewareWebSocket(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to ten seconds.
+// waitFor polls cond for up to 30 seconds.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+	for deadline := time.Now().Add(30 * time.Second); !cond(); {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 10s")
+			t.Fatal("condition not reached in 30s")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

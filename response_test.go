@@ -357,7 +357,7 @@ func TestStreamResponseCompression(t *testing.T) {
 		if req.Method == "GET" && req.Header.Get("Accept-Encoding") != "" {
 			select {
 			case <-next: // the client decoded "one|" before "two|" was written
-			case <-time.After(5 * time.Second):
+			case <-time.After(30 * time.Second):
 				return nil, fmt.Errorf("client never saw the first chunk")
 			}
 		}
@@ -534,7 +534,7 @@ func TestStreamResponseHeaderIsLive(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "aioweb:") {
 				t.Errorf("%s: Prepare = %v; want the header refused", path, err)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Errorf("%s: the handler never reached Prepare", path)
 		}
 	}

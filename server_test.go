@@ -156,11 +156,13 @@ func TestRunAppServesAndDrains(t *testing.T) {
 	cancel() // like SIGINT while a request is in flight
 	select {
 	case <-app.Closing():
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("Closing not closed")
 	}
-	time.Sleep(50 * time.Millisecond)
-	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+	// RunApp closes the listener before it runs the shutdown hooks (which
+	// close Closing): no wait needed.
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
 		t.Error("still accepting connections during shutdown")
 	}
 	close(slow.release)
@@ -202,10 +204,13 @@ func TestRunAppDrainTimeout(t *testing.T) {
 		if err == nil {
 			t.Error("RunApp reported a clean shutdown with a stuck handler")
 		}
-		if d := time.Since(t0); d > 3*time.Second {
+		// The handler never returns by itself: RunApp returning at all
+		// shows the drain timeout; the bound leaves a loaded machine
+		// room while still far below anything but the 200ms.
+		if d := time.Since(t0); d > 10*time.Second {
 			t.Errorf("shutdown took %v with a 200ms drain timeout", d)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("RunApp did not return after its drain timeout")
 	}
 }
@@ -458,7 +463,7 @@ func TestRunAppStartupFailure(t *testing.T) {
 // TestRunAppHookAndDrainBoundsAreSeparate: an OnShutdown hook that uses its
 // whole bound leaves the drain its own.
 func TestRunAppHookAndDrainBoundsAreSeparate(t *testing.T) {
-	const bound = 1500 * time.Millisecond
+	const bound = 3 * time.Second // the drain's own share must cover a loaded machine
 	app := NewApplication()
 	slow := addSlowRoute(app, nil)
 	var hookDeadline bool

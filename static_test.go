@@ -363,7 +363,7 @@ func TestFileResponse(t *testing.T) {
 			if got != want {
 				t.Errorf("%s: %d, want %d", path, got, want)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("%s: no answer (blocked opening it?)", path)
 		}
 	}
@@ -385,7 +385,7 @@ func TestStaticFIFOIs403(t *testing.T) {
 		if st != 403 {
 			t.Errorf("FIFO: %d, want 403", st)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("FIFO: no answer (blocked opening it?)")
 	}
 }

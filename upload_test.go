@@ -200,7 +200,7 @@ func uploadApp(t *testing.T, dir string, opts ...AppOption) (string, *atomic.Int
 func dirEmpty(t *testing.T, dir string) {
 	t.Helper()
 	var ents []os.DirEntry
-	for i := 0; i < 100; i++ {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		ents, _ = os.ReadDir(dir)
 		if len(ents) == 0 {
 			return
@@ -251,7 +251,15 @@ func TestUploadClientDisconnectsMidway(t *testing.T) {
 		}
 		fmt.Fprintf(c, "POST /up/ok HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", ct, len(body))
 		c.Write(body[:len(body)/2]) // half, then gone
-		time.Sleep(50 * time.Millisecond)
+		// Gone while the handler is reading, with the file part spilled.
+		if n := settle(0, func() int {
+			if n, _ := uploadFDs(os.Getpid(), dir); calls.Load() != int64(i+1) || n == 0 {
+				return 1
+			}
+			return 0
+		}); n != 0 {
+			t.Fatalf("upload %d: the handler never started spilling (%d calls)", i, calls.Load())
+		}
 		c.Close()
 	}
 	if n := settle(0, func() int { return 5 - int(calls.Load()) }); n != 0 {

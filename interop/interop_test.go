@@ -183,7 +183,7 @@ func TestChiMiddlewaresInChain(t *testing.T) {
 	app := newApp(t, aioweb.WithMiddlewares(
 		aioweb.HTTPMiddleware(middleware.RequestID),
 		aioweb.HTTPMiddleware(middleware.Recoverer),
-		aioweb.HTTPMiddleware(middleware.Timeout(100*time.Millisecond)),
+		aioweb.HTTPMiddleware(middleware.Timeout(time.Second)), // /id must beat it on a loaded machine
 	))
 	app.Router.AddGet("/id", func(req *aioweb.Request) (aioweb.Resp, error) {
 		return &aioweb.Response{Text: middleware.GetReqID(req.Context())}, nil
@@ -479,7 +479,8 @@ func TestTimeoutHandlerAround(t *testing.T) {
 		<-req.Context().Done() // TimeoutHandler cancels it
 		return nil, req.Context().Err()
 	})
-	srv := httptest.NewServer(http.TimeoutHandler(app, 100*time.Millisecond, "too slow"))
+	// Long enough for the fast requests on a loaded machine under -race.
+	srv := httptest.NewServer(http.TimeoutHandler(app, time.Second, "too slow"))
 	defer srv.Close()
 	if a := do(t, nil, "GET", srv.URL+"/greet/bob"); a.status != 200 || a.body != "Hello, bob" {
 		t.Errorf("fast: %d %q", a.status, a.body)
