@@ -223,7 +223,7 @@ func TestAccessLogRequestLine(t *testing.T) {
 		{"GET /a%20b/../c?x=%41&y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", `"GET /a%20b/../c?x=%41&y HTTP/1.1" 200 127.0.0.1`}, // as sent, like aiohttp's path_qs
 		{"GET /text HTTP/1.0\r\n\r\n", `"GET /text HTTP/1.0" 200 127.0.0.1`},
 		{"GET http://h/abs?q HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", `"GET /abs?q HTTP/1.1" 200 127.0.0.1`}, // absolute-form: path and query, as aiohttp
-		{"get /lower HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", `"get /lower HTTP/1.1" 200 127.0.0.1`}, // the method as sent, though aioweb upper-cases it
+		{"get /lower HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", `"get /lower HTTP/1.1" 200 127.0.0.1`},         // the method as sent, though aioweb upper-cases it
 	} {
 		send(c[0])
 		if got, want := log.wait(t, i+1), c[1]; got != want {
