@@ -6,6 +6,7 @@
 package aioweb
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -535,13 +536,12 @@ func TestAccessLogWriterInterfaces(t *testing.T) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\nConnection: close\r\n\r\n")
-	buf := make([]byte, 64)
-	n, _ := c.Read(buf)
-	if !strings.HasPrefix(string(buf[:n]), "HTTP/1.1 100 Continue") {
-		t.Fatalf("no 100 Continue: %q", buf[:n])
+	br := bufio.NewReader(c)
+	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, "HTTP/1.1 100 Continue") {
+		t.Fatalf("no 100 Continue: %q", line)
 	}
 	io.WriteString(c, "abc")
-	rest, _ := io.ReadAll(c)
+	rest, _ := io.ReadAll(br)
 	if !strings.HasSuffix(string(rest), "\r\n\r\nabc") {
 		t.Fatalf("answer %q", rest)
 	}

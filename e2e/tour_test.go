@@ -102,7 +102,7 @@ func browserCtx(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelC := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(func() {
 		chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelC()

@@ -61,7 +61,7 @@ func TestTourAccessLog(t *testing.T) {
 	get("/greet/bob", "User-Agent", "tour-test")
 	get("/static/hello.txt", "Range", "bytes=0-4")
 	get("/nope/nope")
-	wsCtx, wsCancel := context.WithTimeout(context.Background(), 5*time.Second)
+	wsCtx, wsCancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer wsCancel()
 	c, _, err := websocket.Dial(wsCtx, "ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
 	if err != nil {
@@ -77,7 +77,7 @@ func TestTourAccessLog(t *testing.T) {
 		regexp.MustCompile(`(?m)^127\.0\.0\.1 \[[^]]+\] "GET /nope/nope HTTP/1\.1" 404 14 "-" "Go-http-client/1\.1"$`),
 		regexp.MustCompile(`(?m)^127\.0\.0\.1 \[[^]]+\] "GET /ws HTTP/1\.1" 101 0 "-" "Go-http-client/1\.1"$`),
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) && !want[3].MatchString(log.String()) {
 		time.Sleep(10 * time.Millisecond)
 	}

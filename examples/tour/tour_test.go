@@ -117,7 +117,7 @@ func TestTour(t *testing.T) {
 
 func TestTourWebSocket(t *testing.T) {
 	srv := startTour(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", nil)
 	if err != nil {
