@@ -494,8 +494,10 @@ func blockedInReceive(in string) func(stack string) bool {
 
 // On shutdown every open WebSocket, in every mode and in sub-applications,
 // gets 1001; a pending Receive sees MsgClosing, then MsgClosed; a peer that
-// never answers the close is dropped after WSTimeout (200 ms here), so
-// RunApp's drain ends within its shutdown timeout.
+// never answers the close is dropped after WSTimeout (200 ms for it; 2 s for
+// the clients that answer, so a loaded machine cannot make them miss it), so
+// RunApp's drain ends within its shutdown timeout (3 s, under coder/websocket's
+// own 5 s wait for a close).
 func TestWebSocketShutdownEveryMode(t *testing.T) {
 	seqs := make(chan string, 10)
 	handler := func(req *Request) (Resp, error) {
@@ -505,7 +507,11 @@ func TestWebSocketShutdownEveryMode(t *testing.T) {
 				opts = m.opts
 			}
 		}
-		ws := NewWebSocketResponse(append(opts, WSTimeout(200*time.Millisecond))...)
+		timeout := 2 * time.Second
+		if req.Query().Has("raw") {
+			timeout = 200 * time.Millisecond
+		}
+		ws := NewWebSocketResponse(append(opts, WSTimeout(timeout))...)
 		if err := ws.Prepare(req); err != nil {
 			return nil, err
 		}
@@ -558,7 +564,7 @@ func TestWebSocketShutdownEveryMode(t *testing.T) {
 		go func() { _, _, err := c.Read(context.Background()); ch <- err }()
 		clientErrs = append(clientErrs, ch)
 	}
-	raw, br := rawWS(t, addr, "/ws?mode=direct") // never answers the close
+	raw, br := rawWS(t, addr, "/ws?mode=direct&raw=1") // never answers the close
 	// Every handler is blocked in Receive (one that is not yet would rightly
 	// see the shutdown's close as begun and get only MsgClosed).
 	if err := awaitStacks(len(urls)+1, blockedInReceive("TestWebSocketShutdownEveryMode")); err != nil {
