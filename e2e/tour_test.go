@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
@@ -117,8 +118,8 @@ func browserCtx(t *testing.T) context.Context {
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil { // quality 100 gives a PNG
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
+	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
@@ -139,23 +140,21 @@ type panel struct {
 
 // readPanel reads the result panel beside the button with the given id.
 func readPanel(ctx context.Context, id string) (panel, error) {
-	var p panel
-	err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+	return chromedp.Run(ctx, chromedp.Evaluate[panel](`(() => {
 		const p = document.getElementById(`+strconv.Quote(id)+`).closest('.row').querySelector('.result');
 		const t = s => { const e = p.querySelector(s); return e ? e.textContent : ''; };
 		return {for: p.dataset.for || '', req: t('.req'), status: t('.status'), note: t('.note'),
 			headers: t('.headers'), body: t('.body'), mw: t('.headers .mw')};
-	})()`, &p))
-	return p, err
+	})()`))
 }
 
 // clickDemo clicks a demo button and waits until its panel shows its answer.
 func clickDemo(ctx context.Context, id string) (panel, error) {
 	sel := `document.getElementById(` + strconv.Quote(id) + `).closest('.row').querySelector('.result')`
-	err := chromedp.Run(ctx,
-		chromedp.Evaluate(`delete `+sel+`.dataset.for`, nil),
-		chromedp.Click("#"+id, chromedp.ByID),
-		chromedp.Poll(sel+`.dataset.for === `+strconv.Quote(id), nil),
+	err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`delete `+sel+`.dataset.for`),
+		chromedp.Click(chromedp.ID(id)),
+		chromedp.Poll[chromedp.Void](sel+`.dataset.for === `+strconv.Quote(id)),
 	)
 	if err != nil {
 		return panel{}, err
@@ -236,8 +235,8 @@ func (d demo) check(t *testing.T, p panel) {
 // screenshotOf saves a screenshot of the element sel alone.
 func screenshotOf(t *testing.T, ctx context.Context, sel, name string) {
 	t.Helper()
-	var png []byte
-	if err := chromedp.Run(ctx, chromedp.Screenshot(sel, &png, chromedp.ByQuery)); err != nil {
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
@@ -247,13 +246,14 @@ func screenshotOf(t *testing.T, ctx context.Context, sel, name string) {
 
 func TestTourIndexAndDemos(t *testing.T) {
 	ctx := browserCtx(t)
-	var title string
-	var idle []string
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(tourURL+"/tour"),
-		chromedp.Title(&title),
-		chromedp.Evaluate(`[...document.querySelectorAll('.result')].map(p => p.textContent)`, &idle),
-	)
+	if err := chromedp.Do(ctx, chromedp.Navigate(tourURL+"/tour")); err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.result')].map(p => p.textContent)`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,9 +261,9 @@ func TestTourIndexAndDemos(t *testing.T) {
 		t.Errorf("title %q, %d result panels", title, len(idle))
 	}
 	// Run every demo: the first button of each row answers into its panel.
-	err = chromedp.Run(ctx,
-		chromedp.Click("#run-all", chromedp.ByID),
-		chromedp.Poll(`document.body.dataset.ranAll === 'yes'`, nil),
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("run-all")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.ranAll === 'yes'`),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -305,15 +305,17 @@ func TestTourIndexAndDemos(t *testing.T) {
 
 func TestWebSocketPage(t *testing.T) {
 	ctx := browserCtx(t)
-	var got string
-	err := chromedp.Run(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(tourURL+"/chat"),
-		chromedp.Poll(`document.getElementById('status').textContent === 'connected'`, nil),
-		chromedp.SendKeys("#msg", "hello", chromedp.ByID),
-		chromedp.Click("#send", chromedp.ByID),
-		chromedp.Poll(`document.querySelector('#log li.received') !== null`, nil),
-		chromedp.Text("#log li.received", &got),
+		chromedp.Poll[chromedp.Void](`document.getElementById('status').textContent === 'connected'`),
+		chromedp.SendKeys(chromedp.ID("msg"), "hello"),
+		chromedp.Click(chromedp.ID("send")),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#log li.received') !== null`),
 	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#log li.received")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,12 +323,14 @@ func TestWebSocketPage(t *testing.T) {
 		t.Errorf("received %q, want hello/answer", got)
 	}
 	screenshot(t, ctx, "websocket")
-	err = chromedp.Run(ctx,
-		chromedp.SendKeys("#msg", "close", chromedp.ByID),
-		chromedp.Click("#send", chromedp.ByID),
-		chromedp.Poll(`document.getElementById('status').textContent.startsWith('closed')`, nil),
-		chromedp.Text("#status", &got),
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("msg"), "close"),
+		chromedp.Click(chromedp.ID("send")),
+		chromedp.Poll[chromedp.Void](`document.getElementById('status').textContent.startsWith('closed')`),
 	)
+	if err == nil {
+		got, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("status")))
+	}
 	if err != nil || got != "closed (1000)" {
 		t.Errorf("after close: %q %v", got, err)
 	}
@@ -341,37 +345,50 @@ func TestUploadForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	downloads := t.TempDir()
-	done := make(chan string, 1)
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
-			done <- e.GUID
-		}
+	// The download events come to the tab that asked for them.
+	allowDownloads := chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tab, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior:      browser.SetDownloadBehaviorBehaviorAllowAndName,
+			DownloadPath:  downloads,
+			EventsEnabled: new(true),
+		})
+		return err
 	})
-	err := chromedp.Run(ctx,
-		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(downloads).WithEventsEnabled(true),
+	err := chromedp.Do(ctx,
+		allowDownloads,
 		chromedp.Navigate(tourURL+"/upload"),
-		chromedp.WaitVisible(`input[type=file]`),
+		chromedp.WaitVisible(chromedp.CSS(`input[type=file]`)),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "upload-form")
-	if err := chromedp.Run(ctx,
-		chromedp.SetUploadFiles(`input[type=file]`, []string{src}),
-		chromedp.Click(`input[type=submit], button[type=submit]`),
+	// Subscribe before the submit, so no event is lost. The browser has
+	// started, so this timeout bounds the wait only, not the browser.
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	progress := chromedp.Events(wait, browser.DownloadProgress)
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{src}),
+		chromedp.Click(chromedp.CSS(`input[type=submit], button[type=submit]`)),
 	); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case guid := <-done:
-		got, err := os.ReadFile(filepath.Join(downloads, guid))
+	for e, err := range progress {
+		if err != nil {
+			t.Fatalf("no download after submitting the form: %v", err)
+		}
+		if e.State != browser.DownloadProgressStateCompleted {
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(downloads, e.GUID))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, content) {
 			t.Errorf("downloaded %d bytes, uploaded %d; contents differ", len(got), len(content))
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no download after submitting the form")
+		return
 	}
+	t.Fatal("the download events ended before the download completed")
 }
