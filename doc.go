@@ -368,8 +368,14 @@ log format, which NewServer, returning no error, panics on.
     header and no explicit "Connection: keep-alive" (HTTP/1.1 implies it).
   - net/http answers malformed requests (invalid percent-escapes, bad request
     lines) with 400 before any handler runs; aiohttp 0.15 kept invalid escapes
-    literally. Lower-case methods are upper-cased and any token method is
+    literally. An escape that does not decode to UTF-8 ("%ff") is the raw
+    byte in Path and MatchInfo, as in r.URL.Path; aiohttp keeps "%ff" as
+    text, which "%25ff" also gives. Lower-case methods are upper-cased and any token method is
     routed, as aiohttp 0.15 did (aiohttp 3.8's C parser answers 400).
+  - A route joins the previous route's resource only when its path is the
+    same text. aiohttp compares the new path with the previous resource's
+    formatter, so GET '/{x}' added right after POST '/{x:\d+}' joins that
+    resource and matches only digits; in aioweb it keeps its own '/{x}'.
   - HEAD, 204 and 304 responses never carry a body (aiohttp 0.15 sent one), and
     204/304 carry no Content-Length or Content-Type, as in aiohttp 3.
   - A body without a content type is sent as application/octet-stream (aiohttp
