@@ -369,8 +369,9 @@ log format, which NewServer, returning no error, panics on.
   - net/http answers malformed requests (invalid percent-escapes, bad request
     lines) with 400 before any handler runs; aiohttp 0.15 kept invalid escapes
     literally. An escape that does not decode to UTF-8 ("%ff") is the raw
-    byte in Path and MatchInfo, as in r.URL.Path; aiohttp keeps "%ff" as
-    text, which "%25ff" also gives. Lower-case methods are upper-cased and any token method is
+    byte in Path, MatchInfo and Query, as in r.URL.Path and url.ParseQuery;
+    aiohttp keeps "%ff" as text in a path, which "%25ff" also gives, and
+    makes it U+FFFD in a query. Lower-case methods are upper-cased and any token method is
     routed, as aiohttp 0.15 did (aiohttp 3.8's C parser answers 400).
   - A route joins the previous route's resource only when its path is the
     same text. aiohttp compares the new path with the previous resource's

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -382,6 +383,24 @@ func FuzzSegmentRoute(f *testing.F) {
 		app.ServeHTTP(rec, req)
 		if rec.Code != want || want == 200 && rec.Body.String() != wantBody {
 			t.Fatalf("route /x/{v:%s}%s, raw path %q (%s): %d %q, want %d %q", re, tail, raw, app.Router.Routes()[0].Matcher(), rec.Code, rec.Body.String(), want, wantBody)
+		}
+	})
+}
+
+// FuzzUnquotePlus: query and form components decode as url.QueryUnescape
+// wherever it succeeds (where it fails, TestQueryAndFormMatchAiohttp pins
+// aiohttp's answers), and the string and []byte forms agree.
+func FuzzUnquotePlus(f *testing.F) {
+	for _, s := range []string{"a+b", "a%20b", "a%20b%zz", "%", "%2", "100%", "%%41", "%E2%82%AC", "%ff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := unquotePlus(s)
+		if b := unquotePlus([]byte(s)); b != got {
+			t.Fatalf("%q: string %q, bytes %q", s, got, b)
+		}
+		if want, err := url.QueryUnescape(s); err == nil && got != want {
+			t.Fatalf("%q: %q, url.QueryUnescape %q", s, got, want)
 		}
 	})
 }

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -237,7 +236,8 @@ func (req *Request) PathQS() string {
 func (req *Request) QueryString() string { return req.r.URL.RawQuery }
 
 // Query returns the parsed query string (aiohttp's GET / query): repeated
-// keys kept in order, blank values kept, '+' decoded as a space.
+// keys kept in order, blank values kept, '+' decoded as a space, and a '%'
+// not followed by two hex digits kept as it is ("a%20b%zz" is "a b%zz").
 func (req *Request) Query() *MultiDict[string] {
 	if req.x().query == nil {
 		req.x().query = parseQuery(req.r.URL.RawQuery)
@@ -258,16 +258,6 @@ func parseQuery(q string) *MultiDict[string] {
 		m.Add(k, v)
 	}
 	return m
-}
-
-func unquotePlus(s string) string {
-	if strings.ContainsAny(s, "%+") {
-		if u, err := url.QueryUnescape(s); err == nil {
-			return u
-		}
-		return strings.ReplaceAll(s, "+", " ")
-	}
-	return s
 }
 
 // Cookies returns the request cookies by name (aiohttp's cookies).

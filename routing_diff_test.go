@@ -227,7 +227,7 @@ func formatterOf(p string) string {
 
 // A route joins the previous route's resource only when its path is the
 // same text (doc.go: deliberate differences). aiohttp 3.8.4 puts GET '/{x}'
-// into POST '/{x:\d+}''s resource (one resource; GET /ab is 404 there).
+// into POST '/{x:\d+}”s resource (one resource; GET /ab is 404 there).
 func TestRouteJoinsResourceOnSamePathOnly(t *testing.T) {
 	app := NewApplication()
 	app.Router.AddRoute("POST", `/{x:\d+}`, infoHandler(0))

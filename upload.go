@@ -223,7 +223,7 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 			return nil, tooManyFields(limit)
 		}
 		kb, vb, _ := bytes.Cut(kv, []byte("="))
-		k, v := unquotePlusBytes(kb), unquotePlusBytes(vb)
+		k, v := unquotePlus(kb), unquotePlus(vb)
 		if latin1 {
 			k, v = fromLatin1(k), fromLatin1(v)
 		} else if !utf8.ValidString(k) || !utf8.ValidString(v) {
@@ -234,31 +234,27 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	return form, nil
 }
 
-// unquotePlusBytes is unquotePlus on bytes, allocating only the result.
-func unquotePlusBytes(b []byte) string {
-	escaped := false
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '+':
-			escaped = true
-		case '%':
-			if i+2 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) {
-				// Invalid escape: as url.QueryUnescape fails, only '+' is decoded.
-				return strings.ReplaceAll(string(b), "+", " ")
-			}
-			escaped = true
+// unquotePlus decodes a query or form component as Python's unquote_plus
+// does: '+' is a space, %XX is that byte, and a '%' not followed by two hex
+// digits stays as it is ("a%20b%zz" is "a b%zz"). It allocates only the
+// result, and nothing when there is nothing to decode.
+func unquotePlus[T string | []byte](b T) string {
+	i := 0
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '+' || c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
+			break
 		}
 	}
-	if !escaped {
+	if i == len(b) {
 		return string(b)
 	}
 	var sb strings.Builder
 	sb.Grow(len(b))
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; c {
-		case '+':
+		switch c := b[i]; {
+		case c == '+':
 			sb.WriteByte(' ')
-		case '%':
+		case c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
 			sb.WriteByte(unhex(b[i+1])<<4 | unhex(b[i+2]))
 			i += 2
 		default:
