@@ -490,6 +490,30 @@ log format, which NewServer, returning no error, panics on.
     connection with 1006 (aiohttp keeps it open): a half-read frame cannot be
     resumed in coder/websocket. WSAutoclose has no effect: Closed() is
     already true when MsgClose arrives.
+  - Request.Cookies parses the Cookie header as aiohttp's SimpleCookie
+    does (quoted values and their escapes, ';' or whitespace between
+    pairs, '$' names ignored) but where aiohttp loses cookies: the first of
+    repeated names wins, as in net/http's Request.Cookie (aiohttp: the last;
+    browsers send the longest path, then the oldest cookie, first); a malformed item (a bare
+    name, a non-ASCII byte, an unclosed quote) is skipped and the rest read
+    (aiohttp drops every cookie after it, or all of them for a bare name,
+    so one planted cookie hides the rest); "path", "domain", "version" and
+    the other Set-Cookie attribute names are ordinary cookies (aiohttp takes
+    them as attributes of the cookie before, or drops every cookie when one
+    comes first); and every Cookie line is read (HTTP/2 sends one per
+    cookie; aiohttp reads the first line).
+  - Request.Host is "" for an HTTP/1.0 request without Host (aiohttp:
+    socket.getfqdn(), the server's own name, looked up on each call).
+  - Request.QueryString is the query as sent ("b=%20x+y"); aiohttp's
+    query_string is percent-decoded ("b= x+y"), which cannot be split again
+    when a value holds an encoded '&' or '='.
+  - Header values have no trailing whitespace (net/http trims it, as RFC
+    9110 section 5.5 asks; aiohttp 3.8.4 keeps it: "3  "), and the Host
+    header is in Request.Host, not Header (net/http moves it there).
+  - A request with several Content-Type lines is served, and ContentType,
+    Charset and Post read the first; aiohttp 3.8 answers 400 ("Duplicate
+    'Content-Type' header found"). net/http itself refuses repeated Host and
+    conflicting Content-Length lines.
   - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */

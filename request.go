@@ -11,9 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -260,49 +260,198 @@ func parseQuery(q string) *MultiDict[string] {
 	return m
 }
 
-// Cookies returns the request cookies by name (aiohttp's cookies).
+// Cookies returns the request cookies by name (aiohttp's cookies), parsed
+// as aiohttp's SimpleCookie parses the Cookie header: pairs end at ';' or
+// whitespace, spaces around '=' are allowed, a quoted value ("x y") is
+// unquoted with its backslash and octal escapes decoded ("\"" is '"',
+// "\351" is 'é'), names starting with '$' are ignored, and ',', '=', '[]',
+// '{}' and the like may appear in values. Unlike aiohttp (see doc.go), every
+// Cookie line is read, the first of repeated names wins, a malformed item is
+// skipped and the rest still read, and "path", "domain" and the other
+// Set-Cookie attribute names are ordinary cookies.
 func (req *Request) Cookies() map[string]string {
 	if req.x().cookies == nil {
-		req.x().cookies = map[string]string{}
-		for _, c := range req.r.Cookies() {
-			if _, dup := req.x().cookies[c.Name]; !dup {
-				req.x().cookies[c.Name] = c.Value
-			}
+		cookies := map[string]string{}
+		for _, line := range req.r.Header["Cookie"] {
+			parseCookieLine(line, cookies)
 		}
+		req.x().cookies = cookies
 	}
 	return req.x().cookies
 }
 
-// ContentType returns the media type of Content-Type without parameters,
-// "application/octet-stream" when the header is absent (as aiohttp).
+// Cookie grammar of Python's http.cookies (ASCII \w and \s), which
+// aiohttp's request.cookies uses.
+const (
+	cookieSpace     = `[\t\n\v\f\r ]`
+	cookieKeyChars  = "A-Za-z0-9_!#%&'~`><@,:/$*+\\-.^|)(?}{="
+	cookieValueChar = "[" + cookieKeyChars + `\[\]]`
+)
+
+// cookieItem matches one cookie at the start of a string: the name, an
+// optional '=' and value (quoted, an expires date or plain), and its end
+// (whitespace, ';' or the end of the header).
+var cookieItem = regexp.MustCompile(`^` + cookieSpace + `*([` + cookieKeyChars + `]+?)` +
+	`(?:` + cookieSpace + `*=` + cookieSpace + `*(` +
+	`"(?:[^\\"]|\\.)*"` +
+	`|[A-Za-z0-9_]{3},` + cookieSpace + `[A-Za-z0-9_\t\n\v\f\r -]{9,11}` + cookieSpace + `[0-9:]{8}` + cookieSpace + `GMT` +
+	`|` + cookieValueChar + `*))?` + cookieSpace + `*(?:` + cookieSpace + `+|;|$)`)
+
+// parseCookieLine adds the cookies of one Cookie line to m, keeping
+// names already there.
+func parseCookieLine(s string, m map[string]string) {
+	for s != "" {
+		loc := cookieItem.FindStringSubmatchIndex(s)
+		if loc == nil {
+			// Malformed (a byte the grammar refuses, an unclosed quote):
+			// skip to the next ';' (aiohttp drops this and what follows).
+			_, rest, ok := strings.Cut(s, ";")
+			if !ok {
+				return
+			}
+			s = rest
+			continue
+		}
+		name, hasValue := s[loc[2]:loc[3]], loc[4] >= 0
+		if hasValue && name[0] != '$' {
+			if _, dup := m[name]; !dup {
+				m[name] = unquoteCookie(s[loc[4]:loc[5]])
+			}
+		}
+		s = s[loc[1]:]
+	}
+}
+
+// unquoteCookie removes a quoted value's quotes and decodes its escapes:
+// a backslash and three octal digits (up to \377) is that code point, a
+// backslash and any other character that character, as Python's
+// http.cookies does. An unquoted value is returned as it is.
+func unquoteCookie(v string) string {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return v
+	}
+	v = v[1 : len(v)-1]
+	if !strings.Contains(v, `\`) {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 == len(v) {
+			b.WriteByte(c)
+			continue
+		}
+		if i+3 < len(v) && '0' <= v[i+1] && v[i+1] <= '3' && isOctal(v[i+2]) && isOctal(v[i+3]) {
+			b.WriteRune(rune(v[i+1]-'0')<<6 | rune(v[i+2]-'0')<<3 | rune(v[i+3]-'0'))
+			i += 3
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(v[i+1:])
+		b.WriteString(v[i+1 : i+1+size])
+		i += size
+	}
+	return b.String()
+}
+
+func isOctal(c byte) bool { return '0' <= c && c <= '7' }
+
+// ContentType returns the media type of Content-Type, lower-cased and
+// without parameters, as aiohttp's content_type: "application/octet-stream"
+// when the header is absent, and "text/plain" when the type is not one
+// type/subtype pair (RFC 2045 section 5.2: an empty or invalid type such as
+// "bogus" is text/plain).
 func (req *Request) ContentType() string {
 	ct, ok := req.r.Header["Content-Type"]
 	if !ok || len(ct) == 0 {
 		return "application/octet-stream"
 	}
 	t, _, _ := strings.Cut(ct[0], ";")
-	return strings.TrimSpace(t)
+	t = strings.ToLower(strings.TrimSpace(t))
+	if strings.Count(t, "/") != 1 {
+		return "text/plain"
+	}
+	return t
 }
 
-// Charset returns the charset parameter of Content-Type, or "".
+// Charset returns the charset parameter of Content-Type as sent (its case
+// kept, quotes removed), or "" when there is none, as aiohttp's charset:
+// the header is split at each ';' outside quotes, parameter names compared
+// without case, and the last charset wins when there are several.
 func (req *Request) Charset() string {
-	_, params, err := mime.ParseMediaType(req.r.Header.Get("Content-Type"))
-	if err != nil {
+	ct, ok := req.r.Header["Content-Type"]
+	if !ok || len(ct) == 0 {
 		return ""
 	}
-	return params["charset"]
+	charset := ""
+	for i, p := range splitParams(ct[0]) {
+		name, value, ok := strings.Cut(p, "=")
+		if i > 0 && ok && strings.EqualFold(strings.TrimSpace(name), "charset") {
+			charset = unquoteParam(strings.TrimSpace(value))
+		}
+	}
+	return charset
 }
 
-// ContentLength returns the declared body length, or -1 when unknown.
-func (req *Request) ContentLength() int64 { return req.r.ContentLength }
+// splitParams splits a header value at each ';' outside double quotes (a
+// '\\"' is no quote), as Python's email package does.
+func splitParams(s string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '"':
+			i++
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == ';' && !quoted:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
 
-// KeepAlive reports whether the connection may serve another request.
+// unquoteParam removes the quotes (or angle brackets) around a parameter
+// value as Python's email.utils.unquote does.
+func unquoteParam(v string) string {
+	if len(v) > 1 {
+		if v[0] == '"' && v[len(v)-1] == '"' {
+			v = strings.ReplaceAll(v[1:len(v)-1], `\\`, `\`)
+			return strings.ReplaceAll(v, `\"`, `"`)
+		}
+		if v[0] == '<' && v[len(v)-1] == '>' {
+			return v[1 : len(v)-1]
+		}
+	}
+	return v
+}
+
+// ContentLength returns the value of the Content-Length header, or -1 when
+// the request has none (aiohttp's content_length is None then): a request
+// without a body and one sent chunked both give -1.
+func (req *Request) ContentLength() int64 {
+	if _, ok := req.r.Header["Content-Length"]; !ok {
+		return -1
+	}
+	return req.r.ContentLength
+}
+
+// KeepAlive reports whether the connection may serve another request
+// (aiohttp's keep_alive): HTTP/1.1 unless Connection has the "close"
+// token, HTTP/1.0 only when Connection has the "keep-alive" token.
 func (req *Request) KeepAlive() bool {
 	if req.r.Close {
 		return false
 	}
 	if req.r.ProtoMajor == 1 && req.r.ProtoMinor == 0 {
-		return strings.EqualFold(req.r.Header.Get("Connection"), "keep-alive")
+		for _, v := range req.r.Header["Connection"] {
+			for tok := range strings.SplitSeq(v, ",") {
+				if strings.EqualFold(strings.TrimSpace(tok), "keep-alive") {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	return req.r.ProtoAtLeast(1, 1)
 }

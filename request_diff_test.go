@@ -1,0 +1,216 @@
+// request_diff_test.go owns the differential test of the Request accessors
+// against aiohttp 3.8.4 (testdata/oracle/request.py): raw requests with
+// tricky Cookie, Content-Type, Content-Length, Connection, Host and
+// If-Modified-Since headers, answered by both, compared field by field.
+
+package aioweb
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// requestInfoHeaders are the header lookups both sides answer.
+var requestInfoHeaders = []string{"Cookie", "Content-Type", "Content-Length", "Connection", "If-Modified-Since", "X-Dup"}
+
+// requestInfo answers the accessors as request.py does.
+func requestInfo(req *Request) (Resp, error) {
+	query := [][2]string{}
+	req.Query().Each(func(k, v string) { query = append(query, [2]string{k, v}) })
+	headers := map[string][]string{}
+	for _, k := range requestInfoHeaders {
+		headers[k] = append([]string{}, req.Header.Values(k)...)
+	}
+	d := map[string]any{
+		"method":         req.Method,
+		"path":           req.Path,
+		"raw_path":       req.RawPath(),
+		"path_qs":        req.PathQS(),
+		"query_string":   req.QueryString(),
+		"query":          query,
+		"cookies":        req.Cookies(),
+		"content_type":   req.ContentType(),
+		"charset":        req.Charset(),
+		"content_length": req.ContentLength(),
+		"keep_alive":     req.KeepAlive(),
+		"host":           req.Host(),
+		"version":        req.Version().String(),
+		"body_exists":    req.BodyExists(),
+		"can_read_body":  req.CanReadBody(),
+		"headers":        headers,
+	}
+	if _, err := req.Read(); err != nil {
+		return nil, err
+	}
+	return JSONResponse(d)
+}
+
+// rawExchange writes raw to addr as it is and returns the status and body
+// of the one response read back.
+func rawExchange(t *testing.T, addr, raw string) (int, string) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("%q: reading response: %v", raw, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%q: reading body: %v", raw, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// requestDiffCase is one raw request: head is the request line and header
+// lines joined by "\n" (sent with CRLF), body is sent after the blank line.
+// differ, when set, is a JSON object of the fields where aioweb answers
+// differently from aiohttp on purpose (doc.go, "Deliberate differences"):
+// aioweb must give these values and aiohttp others; "status" is the status.
+type requestDiffCase struct {
+	name, head, body string
+	differ           string
+}
+
+func (c requestDiffCase) raw() string {
+	return strings.ReplaceAll(c.head, "\n", "\r\n") + "\r\n\r\n" + c.body
+}
+
+var requestDiffCases = []requestDiffCase{
+	// Cookies.
+	{"cookie plain", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; b=2", "", ""},
+	{"cookie quoted", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=\"x y\"; b=\"q\"", "", ""},
+	{"cookie quoted escape", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=\"x\\\"y\"; b=\"\\101\"", "", ""},
+	{"cookie spaces", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie:   a = 1 ;  b=2", "", ""},
+	{"cookie no space after semicolon", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1;b=2;c=3", "", ""},
+	{"cookie commas", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1, b=2", "", ""},
+	{"cookie duplicate", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; b=2; a=3", "", `{"cookies":{"a":"1","b":"2"}}`}, // the first wins; aiohttp: the last
+	{"cookie equals in value", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=b=c; d==", "", ""},
+	{"cookie empty value", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=; b=\"\"; c=3", "", ""},
+	{"cookie no equals", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; flag; b=2", "", `{"cookies":{"a":"1","b":"2"}}`},                                             // aiohttp drops every cookie
+	{"cookie invalid name", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; b[0]=2; c=3", "", `{"cookies":{"a":"1","c":"3"}}`},                                        // aiohttp drops what follows
+	{"cookie reserved name", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; path=/x; version=2; b=3", "", `{"cookies":{"a":"1","path":"/x","version":"2","b":"3"}}`}, // aiohttp: attributes of a
+	{"cookie reserved first", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: domain=x; b=3", "", `{"cookies":{"domain":"x","b":"3"}}`},                                    // aiohttp drops every cookie
+	{"cookie dollar", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: $Version=1; a=1; $Path=/", "", ""},
+	{"cookie two lines", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1\nCookie: b=2", "", `{"cookies":{"a":"1","b":"2"}}`}, // aiohttp reads the first line
+	{"cookie empty header", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: ", "", ""},
+	{"cookie brackets and specials", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=[x]; b={y}; c=a:b/c?d", "", ""},
+	{"cookie utf8 value", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=é; b=2", "", `{"cookies":{"b":"2"}}`}, // aiohttp drops what follows
+	{"cookie trailing semicolon", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1;", "", ""},
+	// Content-Type and charset.
+	{"ct absent", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 2", "ab", ""},
+	{"ct params", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=utf-8; format=flowed\nContent-Length: 2", "ab", ""},
+	{"ct uppercase", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: TEXT/Plain; CHARSET=UTF-8\nContent-Length: 2", "ab", ""},
+	{"ct quoted charset", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=\"latin-1\"\nContent-Length: 2", "ab", ""},
+	{"ct invalid media type", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: bogus\nContent-Length: 2", "ab", ""},
+	{"ct invalid with params", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: bogus; charset=utf-8\nContent-Length: 2", "ab", ""},
+	{"ct spaces", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type:  text/plain ; charset = utf-8\nContent-Length: 2", "ab", ""},
+	{"ct charset spaces in quotes", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=\" utf-8 \"\nContent-Length: 2", "ab", ""},
+	{"ct empty", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: \nContent-Length: 2", "ab", ""},
+	{"ct bad param", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset\nContent-Length: 2", "ab", ""},
+	{"ct duplicate charset", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=a; charset=b\nContent-Length: 2", "ab", ""},
+	{"ct two headers", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/html\nContent-Type: text/plain\nContent-Length: 2", "ab", `{"status":200}`}, // aiohttp: 400 Duplicate 'Content-Type' header
+	{"ct multipart boundary", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: multipart/form-data; boundary=\"a;b\"; charset=x\nContent-Length: 2", "ab", ""},
+	// Content-Length.
+	{"cl absent get", "GET /info HTTP/1.1\nHost: h\nConnection: close", "", ""},
+	{"cl zero", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 0", "", ""},
+	{"cl chunked", "POST /info HTTP/1.1\nHost: h\nConnection: close\nTransfer-Encoding: chunked", "2\r\nab\r\n0\r\n\r\n", ""},
+	{"cl leading zeros", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 002", "ab", ""},
+	// Connection and version.
+	{"http11 default", "GET /info HTTP/1.1\nHost: h", "", ""},
+	{"http11 close", "GET /info HTTP/1.1\nHost: h\nConnection: close", "", ""},
+	{"http11 Close uppercase", "GET /info HTTP/1.1\nHost: h\nConnection: CLOSE", "", ""},
+	{"http11 keep-alive, close", "GET /info HTTP/1.1\nHost: h\nConnection: keep-alive, close", "", ""},
+	{"http10 default", "GET /info HTTP/1.0\nHost: h", "", ""},
+	{"http10 keep-alive", "GET /info HTTP/1.0\nHost: h\nConnection: keep-alive", "", ""},
+	{"http10 Keep-Alive mixed case", "GET /info HTTP/1.0\nHost: h\nConnection: Keep-Alive", "", ""},
+	{"http10 upgrade, keep-alive", "GET /info HTTP/1.0\nHost: h\nConnection: Upgrade, keep-alive", "", ""},
+	// Host.
+	{"host port", "GET /info HTTP/1.1\nHost: example.com:8080\nConnection: close", "", ""},
+	{"host ipv6", "GET /info HTTP/1.1\nHost: [::1]:8080\nConnection: close", "", ""},
+	{"host uppercase", "GET /info HTTP/1.1\nHost: EXAMPLE.com\nConnection: close", "", ""},
+	{"host absent http10", "GET /info HTTP/1.0", "", `{"host":""}`}, // aiohttp: socket.getfqdn()
+	{"host empty http11", "GET /info HTTP/1.1\nHost: \nConnection: close", "", ""},
+	// If-Modified-Since and repeated headers.
+	{"ims valid", "GET /info HTTP/1.1\nHost: h\nConnection: close\nIf-Modified-Since: Wed, 21 Oct 2015 07:28:00 GMT", "", ""},
+	{"ims invalid", "GET /info HTTP/1.1\nHost: h\nConnection: close\nIf-Modified-Since: yesterday", "", ""},
+	{"ims rfc850", "GET /info HTTP/1.1\nHost: h\nConnection: close\nIf-Modified-Since: Wednesday, 21-Oct-15 07:28:00 GMT", "", ""},
+	{"header repeated", "GET /info HTTP/1.1\nHost: h\nConnection: close\nX-Dup: 1\nx-dup: 2\nX-DUP:  3  ", "", `{"headers":{"Connection":["close"],"Content-Length":[],"Content-Type":[],"Cookie":[],"If-Modified-Since":[],"X-Dup":["1","2","3"]}}`}, // net/http trims the OWS; aiohttp keeps "3  "
+	// Query and paths.
+	{"query", "GET /info?a=1&b=%20x+y&a=2&c HTTP/1.1\nHost: h\nConnection: close", "", `{"query_string":"a=1&b=%20x+y&a=2&c"}`}, // raw; aiohttp decodes it
+	{"query empty", "GET /info? HTTP/1.1\nHost: h\nConnection: close", "", ""},
+	{"method lower", "get /info HTTP/1.1\nHost: h\nConnection: close", "", `{"status":200}`}, // aiohttp's C parser: 400
+}
+
+// TestRequestAccessorsMatchAiohttp sends every case to aioweb and to
+// aiohttp and compares the accessors field by field; fields listed in a
+// case's differ must hold aioweb's asserted value and not aiohttp's.
+func TestRequestAccessorsMatchAiohttp(t *testing.T) {
+	app := NewApplication()
+	app.Router.AddRoute("*", "/info", requestInfo)
+	addr := serve(t, app)
+	oracle := startOracleScript(t, "testdata/oracle/request.py")
+	for _, c := range requestDiffCases {
+		compareRequestInfo(t, c, addr, oracle)
+	}
+}
+
+// compareRequestInfo sends one case to both servers and reports each field
+// that differs.
+func compareRequestInfo(t *testing.T, c requestDiffCase, addr, oracle string) {
+	t.Helper()
+	var g, o map[string]any
+	gs, gb := rawExchange(t, addr, c.raw())
+	hs, hb := rawExchange(t, oracle, c.raw())
+	if gs == 200 && json.Unmarshal([]byte(gb), &g) != nil {
+		t.Fatalf("%s: aioweb: %s", c.name, gb)
+	}
+	if hs == 200 && json.Unmarshal([]byte(hb), &o) != nil {
+		t.Fatalf("%s: aiohttp: %s", c.name, hb)
+	}
+	if g == nil {
+		g = map[string]any{}
+	}
+	if o == nil {
+		o = map[string]any{}
+	}
+	g["status"], o["status"] = float64(gs), float64(hs)
+	if c.differ != "" {
+		var want map[string]any
+		if err := json.Unmarshal([]byte(c.differ), &want); err != nil {
+			t.Fatalf("%s: differ: %v", c.name, err)
+		}
+		for k, v := range want {
+			if !cmp.Equal(g[k], v) {
+				t.Errorf("%s: aioweb's %s is %v, want %v", c.name, k, g[k], v)
+			}
+			if cmp.Equal(o[k], v) {
+				t.Errorf("%s: aiohttp's %s is aioweb's %v too: drop it from differ", c.name, k, v)
+			}
+			delete(g, k)
+			delete(o, k)
+		}
+		if want["status"] != nil {
+			return // nothing to compare beside the status
+		}
+	}
+	if d := cmp.Diff(o, g); d != "" {
+		t.Errorf("%s: (-aiohttp +aioweb)\n%s\naiohttp: %s", c.name, d, hb)
+	}
+}
