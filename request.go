@@ -266,9 +266,10 @@ func parseQuery(q string) *MultiDict[string] {
 // unquoted with its backslash and octal escapes decoded ("\"" is '"',
 // "\351" is 'é'), names starting with '$' are ignored, and ',', '=', '[]',
 // '{}' and the like may appear in values. Unlike aiohttp (see doc.go), every
-// Cookie line is read, the first of repeated names wins, a malformed item is
-// skipped and the rest still read, and "path", "domain" and the other
-// Set-Cookie attribute names are ordinary cookies.
+// Cookie line is read, the first of repeated names wins, a malformed item
+// (or a name with a character such as '(' or '/') is skipped and the rest
+// still read, and "path", "domain" and the other Set-Cookie attribute names
+// are ordinary cookies.
 func (req *Request) Cookies() map[string]string {
 	if req.x().cookies == nil {
 		cookies := map[string]string{}
@@ -313,7 +314,7 @@ func parseCookieLine(s string, m map[string]string) {
 			continue
 		}
 		name, hasValue := s[loc[2]:loc[3]], loc[4] >= 0
-		if hasValue && name[0] != '$' {
+		if hasValue && name[0] != '$' && isCookieName(name) {
 			if _, dup := m[name]; !dup {
 				m[name] = unquoteCookie(s[loc[4]:loc[5]])
 			}
@@ -351,6 +352,19 @@ func unquoteCookie(v string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// isCookieName reports whether every byte of name is one Python's
+// http.cookies allows in a cookie name (the grammar matches more, such as
+// '(' or '/': aiohttp then fails with a 500, aioweb skips the cookie).
+func isCookieName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~:", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func isOctal(c byte) bool { return '0' <= c && c <= '7' }
