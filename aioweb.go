@@ -275,6 +275,12 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.dispatch(w, r, resolution{tooLong: true})
 		return
 	}
+	if len(r.Header["Content-Type"]) > 1 {
+		// Which type the body has would be a guess: 400, as aiohttp's
+		// parser answers.
+		a.dispatch(w, r, resolution{dupHeader: "Content-Type"})
+		return
+	}
 	if m := r.Method; !isUpper(m) {
 		// aiohttp's method is upper-cased; the caller's request stays as
 		// it came.
@@ -316,6 +322,8 @@ func (a *Application) dispatch(w http.ResponseWriter, r *http.Request, res resol
 		req.needPathValues = len(res.info) > 0
 	} else if res.tooLong {
 		req.routeErr = HTTPRequestURITooLong()
+	} else if res.dupHeader != "" {
+		req.routeErr = HTTPBadRequest(WithText("400: Bad Request: Duplicate '" + res.dupHeader + "' header found"))
 	} else if res.allow != "" {
 		req.routeErr = HTTPMethodNotAllowed(r.Method, strings.Split(res.allow, ","))
 	} else {

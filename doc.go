@@ -492,16 +492,19 @@ log format, which NewServer, returning no error, panics on.
     already true when MsgClose arrives.
   - Request.Cookies parses the Cookie header as aiohttp's SimpleCookie
     does (quoted values and their escapes, ';' or whitespace between
-    pairs, '$' names ignored) but where aiohttp loses cookies: the first of
-    repeated names wins, as in net/http's Request.Cookie (aiohttp: the last;
-    browsers send the longest path, then the oldest cookie, first); a malformed item (a bare
-    name, a non-ASCII byte, an unclosed quote) is skipped and the rest read
-    (aiohttp drops every cookie after it, or all of them for a bare name,
-    so one planted cookie hides the rest); "path", "domain", "version" and
-    the other Set-Cookie attribute names are ordinary cookies (aiohttp takes
-    them as attributes of the cookie before, or drops every cookie when one
-    comes first); and every Cookie line is read (HTTP/2 sends one per
-    cookie; aiohttp reads the first line).
+    pairs, '$' names ignored) except where aiohttp loses cookies. The first
+    of repeated names wins, as in net/http's Request.Cookie (aiohttp: the
+    last; browsers send the longest path, then the oldest cookie, first).
+    A malformed item (a bare name, an empty item, a non-ASCII byte outside
+    quotes, an unclosed quote) or a name SimpleCookie refuses ('b(c)', or a
+    '$' name other than an attribute's after a cookie) is skipped and the
+    rest read: aiohttp drops every cookie after it, or all of them for a
+    bare name, and answers 500 for a refused name, so one planted cookie
+    hides the rest. "path", "domain", "version" and the other Set-Cookie
+    attribute names are ordinary cookies (aiohttp takes them as attributes
+    of the cookie before, or drops every cookie when one comes first). And
+    every Cookie line is read (HTTP/2 sends one per cookie; aiohttp reads
+    the first line).
   - Request.Host is "" for an HTTP/1.0 request without Host (aiohttp:
     socket.getfqdn(), the server's own name, looked up on each call).
   - Request.QueryString is the query as sent ("b=%20x+y"); aiohttp's
@@ -510,10 +513,12 @@ log format, which NewServer, returning no error, panics on.
   - Header values have no trailing whitespace (net/http trims it, as RFC
     9110 section 5.5 asks; aiohttp 3.8.4 keeps it: "3  "), and the Host
     header is in Request.Host, not Header (net/http moves it there).
-  - A request with several Content-Type lines is served, and ContentType,
-    Charset and Post read the first; aiohttp 3.8 answers 400 ("Duplicate
-    'Content-Type' header found"). net/http itself refuses repeated Host and
-    conflicting Content-Length lines.
+  - A request with several Content-Type lines is a 400, as in aiohttp,
+    but other headers aiohttp 3.8 wants once (User-Agent, ETag, Server,
+    Content-Location, Content-Range, Max-Forwards) may repeat: aioweb reads
+    none of them. net/http refuses repeated Host lines and differing
+    Content-Length lines itself, and merges identical Content-Length lines
+    (aiohttp: 400).
   - aioweb relies on Go 1.22+ ServeMux semantics: GODEBUG=httpmuxgo121=1 is not
     supported.
 */

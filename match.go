@@ -584,6 +584,9 @@ type resolution struct {
 	info    map[string]string
 	allow   string // set for 405
 	tooLong bool   // the request target is over the app's limit: 414
+	// dupHeader names a header sent more than once that must be single
+	// (Content-Type): 400
+	dupHeader string
 }
 
 // serve routes r and dispatches it: a canonical clean path is looked up in

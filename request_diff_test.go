@@ -111,6 +111,7 @@ var requestDiffCases = []requestDiffCase{
 	{"cookie invalid name", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; b[0]=2; c=3", "", `{"cookies":{"a":"1","c":"3"}}`},                                        // aiohttp drops what follows
 	{"cookie name with parenthesis", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; b(c)=2; d/e=3; f=4", "", `{"status":200,"cookies":{"a":"1","f":"4"}}`},           // aiohttp: 500 (CookieError)
 	{"cookie dollar after a cookie", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; $Foo=2; b=3", "", `{"status":200,"cookies":{"a":"1","b":"3"}}`},                  // aiohttp: 500 (CookieError)
+	{"cookie empty item", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1;;b=2; ; c=3", "", `{"cookies":{"a":"1","b":"2","c":"3"}}`},                                   // aiohttp stops there
 	{"cookie reserved name", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: a=1; path=/x; version=2; b=3", "", `{"cookies":{"a":"1","path":"/x","version":"2","b":"3"}}`}, // aiohttp: attributes of a
 	{"cookie reserved first", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: domain=x; b=3", "", `{"cookies":{"domain":"x","b":"3"}}`},                                    // aiohttp drops every cookie
 	{"cookie dollar", "GET /info HTTP/1.1\nHost: h\nConnection: close\nCookie: $Version=1; a=1; $Path=/", "", ""},
@@ -131,12 +132,15 @@ var requestDiffCases = []requestDiffCase{
 	{"ct empty", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: \nContent-Length: 2", "ab", ""},
 	{"ct bad param", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset\nContent-Length: 2", "ab", ""},
 	{"ct duplicate charset", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=a; charset=b\nContent-Length: 2", "ab", ""},
-	{"ct two headers", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/html\nContent-Type: text/plain\nContent-Length: 2", "ab", `{"status":200}`}, // aiohttp: 400 Duplicate 'Content-Type' header
+	{"ct two headers", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/html\nContent-Type: text/plain\nContent-Length: 2", "ab", ""},
+	{"ct two headers in two cases", "POST /info HTTP/1.1\nHost: h\nConnection: close\ncontent-type: text/html\nContent-Type: \nContent-Length: 2", "ab", ""},
 	{"ct multipart boundary", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: multipart/form-data; boundary=\"a;b\"; charset=x\nContent-Length: 2", "ab", ""},
 	// Content-Length.
 	{"cl absent get", "GET /info HTTP/1.1\nHost: h\nConnection: close", "", ""},
 	{"cl zero", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 0", "", ""},
 	{"cl chunked", "POST /info HTTP/1.1\nHost: h\nConnection: close\nTransfer-Encoding: chunked", "2\r\nab\r\n0\r\n\r\n", ""},
+	{"cl repeated identical", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 2\nContent-Length: 2", "ab", `{"status":200}`}, // net/http merges them; aiohttp: 400
+	{"user agent twice", "GET /info HTTP/1.1\nHost: h\nConnection: close\nUser-Agent: a\nUser-Agent: b", "", `{"status":200}`},                 // aioweb reads no User-Agent; aiohttp: 400
 	{"cl leading zeros", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 002", "ab", ""},
 	// Connection and version.
 	{"http11 default", "GET /info HTTP/1.1\nHost: h", "", ""},
