@@ -165,9 +165,13 @@ A body that sends nothing for WithBodyIdleTimeout (60 s) ends with 408.
 Files beyond the form-memory budget (WithFormMemory, 1 MiB) go to one
 temporary file per request in WithUploadDir, always removed when the
 request ends and when RunApp returns. Parts sent with
-Content-Transfer-Encoding base64 or quoted-printable are decoded. For
-uploads larger than memory, Multipart streams the parts with constant
-memory.
+Content-Transfer-Encoding base64 or quoted-printable are decoded. As in
+aiohttp, a part without a filename or with an empty one (an empty file
+input) is a field: text in its Content-Type's charset (UTF-8 by default,
+ISO-8859-1 understood) when it has no type or a text/* one, its bytes as
+they are otherwise; RFC 2231 filename* and name* parameters are decoded
+(UTF-8 and ISO-8859-1). For uploads larger than memory, Multipart streams
+the parts with constant memory.
 
 # WebSockets
 
@@ -396,6 +400,24 @@ log format, which NewServer, returning no error, panics on.
     limited to WithMaxFormFields fields and parts (aiohttp: none), and a
     body that sends nothing for WithBodyIdleTimeout is a 408 (aiohttp: no
     such timeout).
+  - Multipart forms (TestFormDifferentialAiohttp compares them with aiohttp
+    3.8.4): a malformed body, a part without a name, undecodable text or
+    invalid base64 is a 400 (aiohttp: 500; it drops what is not base64), an
+    unknown charset a 415. A field aiohttp gives as bytes (a part whose type
+    is not text/*) is a string holding those bytes. Bodies with LF-only line
+    endings are read (Go's mime/multipart; aiohttp 3.8: 500). Quoted-printable
+    with raw control characters or a line over 4 KiB is a 400, and bare CRs
+    ending a line are dropped (Go's mime/quotedprintable; Python's decoder
+    keeps them). aiohttp 3.8 decodes base64 and quoted-printable
+    file parts read by read, so a quantum or =XX split between reads gives a
+    500 or a wrong byte; aioweb decodes the stream. Filenames are the
+    parameter as sent: aiohttp strips leading '/' and '\' from quoted values
+    ("/etc/passwd" becomes "etc/passwd", still not a safe path) and drops a
+    backslash before any character ("C:\x\y.mp3" becomes "C:xy.mp3"), where
+    aioweb keeps a backslash that does not escape a quote or special (Go's
+    mime, for old browsers' full paths): SafeFilename gives "y.mp3". Spaces
+    around '=' in Content-Disposition are allowed (aiohttp misreads
+    `name = "a"; filename = "f"` as one field named `a" ; filename = "f`).
   - An error after a StreamResponse sent its headers aborts the connection (as
     aiohttp 3) instead of writing a second response.
   - A handler error that is context.DeadlineExceeded answers 504, as aiohttp 3

@@ -8,6 +8,7 @@
 package aioweb
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
@@ -117,7 +118,9 @@ var ErrBodyConsumed = errors.New("aioweb: the request body was consumed by Post"
 // application's ClientMaxSize and the form by MaxFormFields (413 beyond
 // either); a malformed body is a 400 that says what is wrong. Multipart
 // parts sent with Content-Transfer-Encoding base64 or quoted-printable are
-// decoded.
+// decoded. As in aiohttp, a part with no filename or an empty one is a
+// string field, decoded from its text/* charset (UTF-8 by default) or kept
+// as bytes when its Content-Type is not text/*.
 //
 // Memory: an urlencoded body is kept (Read returns it afterwards) and its
 // values copied out of it, so a form costs at most twice its body plus a
@@ -187,7 +190,7 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	latin1 := false
 	switch lc := strings.ToLower(charset); {
 	case lc == "" || isUTF8Charset(lc) || isASCIICharset(lc):
-	case lc == "iso-8859-1" || lc == "latin-1" || lc == "latin1":
+	case isLatin1Charset(lc):
 		latin1 = true
 	default:
 		return nil, HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: charset %q is not supported", charset)))
@@ -208,7 +211,9 @@ func (req *Request) parseURLEncoded(form *Form, charset string) (*Form, error) {
 	if bx.bodyErr != nil {
 		return nil, bx.bodyErr
 	}
-	body, n := bx.body, 0
+	// aiohttp strips trailing ASCII whitespace from the body first ("a=1\r\n"
+	// is a=1, as curl -d @file sends it).
+	body, n := bytes.TrimRight(bx.body, " \t\n\r\v\f"), 0
 	for len(body) > 0 {
 		var kv []byte
 		if i := bytes.IndexByte(body, '&'); i >= 0 {
@@ -317,23 +322,28 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 		if count++; limit >= 0 && count > limit {
 			return nil, tooManyFields(limit)
 		}
-		disp, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-		name := params["name"]
-		if disp != "form-data" || name == "" {
+		// Any disposition type with a name parameter (even empty) names a
+		// field, as in aiohttp.
+		cd := part.Header.Get("Content-Disposition")
+		_, params, err := mime.ParseMediaType(extParamsToUTF8(cd))
+		name, named := params["name"]
+		if err != nil || !named {
 			return nil, badForm("multipart part without a form-data name in Content-Disposition %q", part.Header.Get("Content-Disposition"))
 		}
 		content, err := partContent(part, name)
 		if err != nil {
 			return nil, err
 		}
-		filename, isFile := params["filename"] // filename="" is an empty file input
-		if !isFile {
+		// As in aiohttp, a part with an empty filename (an empty file
+		// input) is a field, not a file.
+		filename := params["filename"]
+		if filename == "" {
 			v, err := st.readString(content)
 			if err != nil {
 				return nil, multipartError(err)
 			}
-			if !utf8.ValidString(v) {
-				return nil, badForm("form field %q is not valid UTF-8", name)
+			if v, err = fieldText(part.Header, name, v); err != nil {
+				return nil, err
 			}
 			form.Add(name, v)
 			continue
@@ -345,6 +355,129 @@ func (req *Request) parseMultipart(form *Form, boundary string) (*Form, error) {
 		ff.Name, ff.Filename = name, filename
 		form.Add(name, ff)
 	}
+}
+
+// extParamsToUTF8 rewrites the RFC 2231 parameters of a header
+// (filename*=charset'lang'value) whose charset is ISO-8859-1 or empty into
+// UTF-8 ones, which are all mime.ParseMediaType decodes: aiohttp decodes
+// them (an empty charset is UTF-8 there). Others are left as they are.
+func extParamsToUTF8(h string) string {
+	if !strings.Contains(h, "*=") {
+		return h
+	}
+	segs, changed := splitParams(h), false
+	for i, seg := range segs {
+		key, val, ok := strings.Cut(seg, "*=")
+		if !ok || strings.ContainsAny(key, `"=`) {
+			continue
+		}
+		val = strings.TrimSpace(val)
+		charset, rest, ok1 := strings.Cut(val, "'")
+		lang, enc, ok2 := strings.Cut(rest, "'")
+		lc := strings.ToLower(charset)
+		if !ok1 || !ok2 || lc != "" && !isLatin1Charset(lc) {
+			continue
+		}
+		raw, err := percentUnescape(enc)
+		if err != nil {
+			continue
+		}
+		if lc != "" {
+			raw = fromLatin1(raw)
+		}
+		segs[i] = key + "*=utf-8'" + lang + "'" + percentEscape(raw)
+		changed = true
+	}
+	if !changed {
+		return h
+	}
+	return strings.Join(segs, ";")
+}
+
+// splitParams splits a header at the semicolons outside quoted strings.
+func splitParams(h string) []string {
+	var segs []string
+	quoted, start := false, 0
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case !quoted && c == ';':
+			segs = append(segs, h[start:i])
+			start = i + 1
+		}
+	}
+	return append(segs, h[start:])
+}
+
+// percentUnescape decodes %XX escapes; any other '%' is an error.
+func percentUnescape(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", errors.New("invalid escape")
+		}
+		b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+		i += 2
+	}
+	return b.String(), nil
+}
+
+// percentEscape escapes every byte that is not an RFC 2231 attribute char.
+func percentEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c > 0x20 && c < 0x7f && !strings.ContainsRune(`*'%()<>@,;:\"/[]?=`, rune(c)) {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// fieldText returns a field part's value as aiohttp's post() does: a part
+// without Content-Type or with a text/* one is text in its charset (UTF-8
+// by default, ISO-8859-1 and US-ASCII also understood; any other is a 415),
+// and a part of any other type keeps its bytes as they are.
+func fieldText(h textproto.MIMEHeader, name, v string) (string, error) {
+	charset := ""
+	if ct, ok := h["Content-Type"]; ok {
+		if !strings.HasPrefix(ct[0], "text/") {
+			return v, nil
+		}
+		if _, params, err := mime.ParseMediaType(ct[0]); err == nil {
+			charset = params["charset"]
+		}
+	}
+	switch lc := strings.ToLower(charset); {
+	case lc == "" || isUTF8Charset(lc):
+		if !utf8.ValidString(v) {
+			return "", badForm("form field %q is not valid UTF-8", name)
+		}
+	case isASCIICharset(lc):
+		for i := 0; i < len(v); i++ {
+			if v[i] >= 0x80 {
+				return "", badForm("form field %q is not valid US-ASCII", name)
+			}
+		}
+	case isLatin1Charset(lc):
+		v = fromLatin1(v)
+	default:
+		return "", HTTPUnsupportedMediaType(WithText(fmt.Sprintf("415: Unsupported Media Type: form field %q: charset %q is not supported", name, charset)))
+	}
+	return v, nil
+}
+
+// isLatin1Charset reports whether a lower-case charset names ISO-8859-1.
+func isLatin1Charset(lc string) bool {
+	return lc == "iso-8859-1" || lc == "latin-1" || lc == "latin1"
 }
 
 // partContent returns the part's content with its Content-Transfer-Encoding
@@ -389,6 +522,9 @@ func multipartError(err error) error {
 	var b64 base64.CorruptInputError
 	if errors.As(err, &b64) {
 		return fmt.Errorf("%w: %w", badForm("invalid base64 in a multipart part: %v", err), err)
+	}
+	if errors.Is(err, bufio.ErrBufferFull) { // only quotedprintable.Reader reads lines
+		return fmt.Errorf("%w: %w", badForm("quoted-printable line longer than 4 KiB in a multipart part"), err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: %w", badForm("truncated multipart body"), err)
