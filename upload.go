@@ -394,24 +394,6 @@ func extParamsToUTF8(h string) string {
 	return strings.Join(segs, ";")
 }
 
-// splitParams splits a header at the semicolons outside quoted strings.
-func splitParams(h string) []string {
-	var segs []string
-	quoted, start := false, 0
-	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case quoted && c == '\\':
-			i++
-		case c == '"':
-			quoted = !quoted
-		case !quoted && c == ';':
-			segs = append(segs, h[start:i])
-			start = i + 1
-		}
-	}
-	return append(segs, h[start:])
-}
-
 // percentUnescape decodes %XX escapes; any other '%' is an error.
 func percentUnescape(s string) (string, error) {
 	var b strings.Builder
