@@ -528,7 +528,14 @@ log format, which NewServer, returning no error, panics on.
     every Cookie line is read (HTTP/2 sends one per cookie; aiohttp reads
     the first line).
   - Request.Host is "" for an HTTP/1.0 request without Host (aiohttp:
-    socket.getfqdn(), the server's own name, looked up on each call).
+    socket.getfqdn(), the server's own name, looked up on each call); an
+    HTTP/1.1 request without Host is a 400 from net/http (RFC 9112 section
+    3.2; aiohttp serves it). For a target in absolute form
+    ("GET http://other:81/x") Host is the target's host and port, as
+    net/http sets it (aiohttp: the host without its port).
+  - Request.KeepAlive is false for an HTTP/1.0 request whose Connection
+    header has both "keep-alive" and "close": net/http closes the
+    connection (aiohttp: true).
   - Request.QueryString is the query as sent ("b=%20x+y"); aiohttp's
     query_string is percent-decoded ("b= x+y"), which cannot be split again
     when a value holds an encoded '&' or '='.

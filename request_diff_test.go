@@ -135,6 +135,27 @@ var requestDiffCases = []requestDiffCase{
 	{"ct two headers", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/html\nContent-Type: text/plain\nContent-Length: 2", "ab", ""},
 	{"ct two headers in two cases", "POST /info HTTP/1.1\nHost: h\nConnection: close\ncontent-type: text/html\nContent-Type: \nContent-Length: 2", "ab", ""},
 	{"ct multipart boundary", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: multipart/form-data; boundary=\"a;b\"; charset=x\nContent-Length: 2", "ab", ""},
+	{"ct charset angle brackets", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=<utf-8>\nContent-Length: 2", "ab", ""},
+	{"ct quoted semicolon and escape", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; x=\"y;charset=z\"; charset=\"a\\\"b\"\nContent-Length: 2", "ab", ""},
+	{"ct no space", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain;charset=utf-8\nContent-Length: 2", "ab", ""},
+	{"ct CHARSET spaced and quoted", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; CHARSET = \"UTF-8\"\nContent-Length: 2", "ab", ""},
+	{"ct charset empty", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=\nContent-Length: 2", "ab", ""},
+	{"ct charset then comma", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=utf-8, text/html\nContent-Length: 2", "ab", ""},
+	{"ct two slashes", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: a/b/c; charset=x\nContent-Length: 2", "ab", ""},
+	{"ct slash only", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: /\nContent-Length: 2", "ab", ""},
+	{"ct charset single quotes", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset='utf-8'\nContent-Length: 2", "ab", ""},
+	{"ct charset empty quotes", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=\"\"\nContent-Length: 2", "ab", ""},
+	{"ct charset unclosed quote", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=\"utf-8\nContent-Length: 2", "ab", ""},
+	{"absolute form", "GET http://other:81/info?q=1 HTTP/1.1\nHost: h\nConnection: close", "", `{"host":"other:81"}`}, // net/http: the target's authority; aiohttp drops the port
+	{"host absent http11", "GET /info HTTP/1.1\nConnection: close", "", `{"status":400}`},                             // net/http; aiohttp: 200 and socket.getfqdn()
+	{"cl plus", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: +2", "ab", ""},
+	{"cl spaces", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length:  2", "ab", ""},
+	{"cl list", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 2, 2", "ab", ""},
+	{"http11 keep-alive", "GET /info HTTP/1.1\nHost: h\nConnection: keep-alive", "", ""},
+	{"http10 close", "GET /info HTTP/1.0\nHost: h\nConnection: close", "", ""},
+	{"http10 keep-alive, close", "GET /info HTTP/1.0\nHost: h\nConnection: keep-alive, close", "", `{"keep_alive":false}`}, // net/http closes; aiohttp: true
+	{"http10 two connection lines", "GET /info HTTP/1.0\nHost: h\nConnection: foo\nConnection: keep-alive", "", ""},
+	{"http11 two connection lines", "GET /info HTTP/1.1\nHost: h\nConnection: foo\nConnection: close", "", ""},
 	// Content-Length.
 	{"cl absent get", "GET /info HTTP/1.1\nHost: h\nConnection: close", "", ""},
 	{"cl zero", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Length: 0", "", ""},
