@@ -17,6 +17,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzPattern: registering any pattern either works or panics with a clear
@@ -401,6 +403,27 @@ func FuzzUnquotePlus(f *testing.F) {
 		}
 		if want, err := url.QueryUnescape(s); err == nil && got != want {
 			t.Fatalf("%q: %q, url.QueryUnescape %q", s, got, want)
+		}
+	})
+}
+
+// FuzzCookieFastPath: what Cookies reads through its fast path and the
+// item windows it gives the regular expression is what the expression alone
+// reads over each whole line (the expression is the grammar
+// TestRandomCookiesMatchAiohttp checks against aiohttp), while the budget
+// lasts.
+func FuzzCookieFastPath(f *testing.F) {
+	for _, s := range []string{"a=1; b=2", "a = 1", "a= b", "a=\"x y\"; b", "e=Wed, 09 Jun 2021 10:18:14 GMT; f=1",
+		"$Path=/; a=b=c", "a=b =c", "x\x01=1; y=2", "a b=c", "=; ;a=[1]", "k=v,w; l", "a=\"\\\"\"", " \t\va=1 \f;b",
+		"a=\"x;y\"; b=2", "a=\"x\\\n;\"; c=3", "==a=b; c", "a=\"b\"\"c\"; d=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, slow := map[string]string{}, map[string]string{}
+		parseCookieLine(s, fast, &cookieBudget{items: 1 << 30, slowBytes: 1 << 30}, false)
+		parseCookieLine(s, slow, &cookieBudget{}, true)
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Fatalf("%q: Cookies differs from the expression alone (-expression +Cookies):\n%s", s, diff)
 		}
 	})
 }

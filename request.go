@@ -269,17 +269,35 @@ func parseQuery(q string) *MultiDict[string] {
 // Cookie line is read, the first of repeated names wins, a malformed item
 // (or a name with a character such as '(' or '/') is skipped and the rest
 // still read, and "path", "domain" and the other Set-Cookie attribute names
-// are ordinary cookies.
+// are ordinary cookies. A hostile header's cost is bounded: at most
+// MaxCookies items are read, and at most 16 KiB of items of unusual shape
+// (spaces around '=', an expires date, a malformed item).
 func (req *Request) Cookies() map[string]string {
 	if req.x().cookies == nil {
 		cookies := map[string]string{}
+		budget := cookieBudget{items: MaxCookies, slowBytes: maxCookieSlowBytes}
 		for _, line := range req.r.Header["Cookie"] {
-			parseCookieLine(line, cookies)
+			parseCookieLine(line, cookies, &budget, false)
 		}
 		req.x().cookies = cookies
 	}
 	return req.x().cookies
 }
+
+// MaxCookies bounds the items Cookies reads from a request's Cookie lines,
+// as net/http's httpcookiemaxnum default (3000) bounds Request.Cookies: the
+// items after it, malformed ones included in the count, are not read.
+const MaxCookies = 3000
+
+// maxCookieSlowBytes bounds the bytes of a request's Cookie lines that go
+// through the regular expression: the items of unusual shape (spaces
+// around '=', an expires date, a malformed item). Past it the rest of the
+// header is not read, so a hostile header costs microseconds per KiB, not
+// the expression's quarter of a microsecond per byte.
+const maxCookieSlowBytes = 16 << 10
+
+// cookieBudget is what is left of MaxCookies and maxCookieSlowBytes.
+type cookieBudget struct{ items, slowBytes int }
 
 // Cookie grammar of Python's http.cookies (ASCII \w and \s), which
 // aiohttp's request.cookies uses.
@@ -298,11 +316,36 @@ var cookieItem = regexp.MustCompile(`^` + cookieSpace + `*([` + cookieKeyChars +
 	`|[A-Za-z0-9_]{3},` + cookieSpace + `[A-Za-z0-9_\t\n\v\f\r -]{9,11}` + cookieSpace + `[0-9:]{8}` + cookieSpace + `GMT` +
 	`|` + cookieValueChar + `*))?` + cookieSpace + `*(?:` + cookieSpace + `+|;|$)`)
 
-// parseCookieLine adds the cookies of one Cookie line to m, keeping
-// names already there.
-func parseCookieLine(s string, m map[string]string) {
-	for s != "" {
-		loc := cookieItem.FindStringSubmatchIndex(s)
+// parseCookieLine adds the cookies of one Cookie line to m, keeping names
+// already there, within budget. Items of the usual shape (name=value,
+// name="quoted", a bare name) are read by plainCookieItem; the others by
+// the regular expression, given only the item's extent (cookieItemEnd) and
+// only while slowBytes lasts. exact (for tests) reads every item with the
+// expression over the whole rest of the line, with no budget: the answer
+// must be the same where the budget does not run out (FuzzCookieFastPath).
+func parseCookieLine(s string, m map[string]string, b *cookieBudget, exact bool) {
+	for s != "" && (exact || b.items > 0) {
+		if !exact {
+			b.items--
+			if name, value, hasValue, rest, ok := plainCookieItem(s); ok {
+				addCookie(m, name, value, hasValue)
+				s = rest
+				continue
+			}
+		}
+		s = strings.TrimLeft(s, " \t\n\v\f\r") // what the expression would skip
+		if s == "" {
+			return
+		}
+		w := s
+		if !exact {
+			if w = s[:cookieItemEnd(s)]; len(w) > b.slowBytes {
+				b.slowBytes = 0
+				return
+			}
+			b.slowBytes -= len(w)
+		}
+		loc := cookieItem.FindStringSubmatchIndex(w)
 		if loc == nil {
 			// Malformed (a byte the grammar refuses, an unclosed quote):
 			// skip to the next ';' (aiohttp drops this and what follows).
@@ -313,14 +356,131 @@ func parseCookieLine(s string, m map[string]string) {
 			s = rest
 			continue
 		}
-		name, hasValue := s[loc[2]:loc[3]], loc[4] >= 0
-		if hasValue && name[0] != '$' && isCookieName(name) {
-			if _, dup := m[name]; !dup {
-				m[name] = unquoteCookie(s[loc[4]:loc[5]])
-			}
-		}
+		addCookie(m, s[loc[2]:loc[3]], s[max(loc[4], 0):max(loc[5], 0)], loc[4] >= 0)
 		s = s[loc[1]:]
 	}
+}
+
+func addCookie(m map[string]string, name, value string, hasValue bool) {
+	if hasValue && name[0] != '$' && isCookieName(name) {
+		if _, dup := m[name]; !dup {
+			m[name] = unquoteCookie(value)
+		}
+	}
+}
+
+// cookieItemEnd returns where the item at the start of s can end at the
+// latest: just after the first ';' outside its quoted value, or the end of
+// s. The expression cannot match past it (';' and '"' are in no name or
+// unquoted value, and only the first '"' can open a quoted value), and
+// cannot match differently within it, because the only place it may meet
+// that end is its own ';' or end of input.
+func cookieItemEnd(s string) int {
+	semi := strings.IndexByte(s, ';')
+	head := s
+	if semi >= 0 {
+		head = s[:semi]
+	}
+	q := strings.IndexByte(head, '"')
+	if q < 0 {
+		if semi >= 0 {
+			return semi + 1
+		}
+		return len(s)
+	}
+	for k := q + 1; k < len(s); k++ {
+		switch s[k] {
+		case '\\':
+			k++
+		case '"':
+			if semi := strings.IndexByte(s[k:], ';'); semi >= 0 {
+				return k + semi + 1
+			}
+			return len(s)
+		}
+	}
+	return len(s)
+}
+
+// cookieKey and cookieValue are cookieKeyChars and cookieValueChar as byte
+// tables.
+var cookieKey, cookieValue = func() (k, v [256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		k[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+			strings.IndexByte("_!#%&'~`><@,:/$*+-.^|)(?}{=", b) >= 0
+		v[c] = k[c] || b == '[' || b == ']'
+	}
+	return k, v
+}()
+
+func isCookieSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
+
+// plainCookieItem reads one item of the usual shape at the start of s:
+// optional whitespace, a name, then '=' and a plain or quoted value, or
+// nothing; then whitespace, ';' or the end. ok is false for any other shape
+// (spaces around '=', an expires date, a byte the grammar refuses), which
+// the regular expression then reads. The name is the shortest the grammar
+// allows: up to the first '=' after its first byte.
+func plainCookieItem(s string) (name, value string, hasValue bool, rest string, ok bool) {
+	i := 0
+	for i < len(s) && isCookieSpace(s[i]) {
+		i++
+	}
+	if i == len(s) || !cookieKey[s[i]] {
+		return
+	}
+	j := i + 1
+	for j < len(s) && cookieKey[s[j]] && s[j] != '=' {
+		j++
+	}
+	name, end := s[i:j], j
+	switch {
+	case j < len(s) && s[j] == '=':
+		k := j + 1
+		if k < len(s) && s[k] == '"' {
+			for k++; k < len(s) && s[k] != '"'; k++ {
+				if s[k] == '\\' {
+					if k+1 == len(s) || s[k+1] == '\n' {
+						return
+					}
+					k++
+				}
+			}
+			if k == len(s) {
+				return // unclosed
+			}
+			k++
+			value = s[j+1 : k]
+		} else {
+			for k < len(s) && cookieValue[s[k]] {
+				k++
+			}
+			value = s[j+1 : k]
+			if k == j+1 && k < len(s) && isCookieSpace(s[k]) {
+				return // "name= value"
+			}
+			if len(value) == 4 && value[3] == ',' && k < len(s) {
+				return // maybe an expires date ("Wed, 09 Jun 2021 10:18:14 GMT")
+			}
+		}
+		if k < len(s) && s[k] != ';' && !isCookieSpace(s[k]) {
+			return // a byte no value may hold after it
+		}
+		hasValue, end = true, k
+	case j < len(s) && s[j] != ';' && !isCookieSpace(s[j]):
+		return
+	}
+	for end < len(s) && isCookieSpace(s[end]) {
+		end++
+	}
+	if !hasValue && end < len(s) && s[end] == '=' {
+		return // "name = value"
+	}
+	if end < len(s) && s[end] == ';' {
+		end++
+	}
+	return name, value, hasValue, s[end:], true
 }
 
 // unquoteCookie removes a quoted value's quotes and decodes its escapes:

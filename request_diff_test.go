@@ -344,3 +344,70 @@ func TestRandomCookiesMatchAiohttp(t *testing.T) {
 		t.Errorf("%d random lines gave %d cookies", n, cookies)
 	}
 }
+
+// TestCookiesBounded: a hostile Cookie header costs a bounded amount of
+// parsing. At most MaxCookies items are read (net/http's default), and at
+// most maxCookieSlowBytes of items of unusual shape go through the regular
+// expression (which costs about a quarter of a microsecond per byte, so an
+// unbounded 1 MiB header took 0.85 s): past either bound the rest is not
+// read.
+func TestCookiesBounded(t *testing.T) {
+	cookies := func(lines ...string) map[string]string {
+		req := &Request{r: &http.Request{Header: http.Header{"Cookie": lines}}}
+		return req.Cookies()
+	}
+	var many []string
+	for i := range MaxCookies + 500 {
+		many = append(many, fmt.Sprintf("c%d=%d", i, i))
+	}
+	if got := cookies(strings.Join(many, "; ")); len(got) != MaxCookies || got["c0"] != "0" || got[fmt.Sprint("c", MaxCookies-1)] == "" {
+		t.Errorf("%d plain items: %d cookies read, want the first %d", len(many), len(got), MaxCookies)
+	}
+	// Two lines share the budget.
+	if got := cookies(strings.Join(many[:2000], "; "), strings.Join(many[2000:], "; ")); len(got) != MaxCookies {
+		t.Errorf("two lines: %d cookies read, want %d", len(got), MaxCookies)
+	}
+
+	// Odd-shaped items ("k = v", 6 bytes of budget each up to the ";") go
+	// through the expression: those within
+	// maxCookieSlowBytes are read, and so are plain items among them.
+	odd := strings.Repeat("x = 1; ", maxCookieSlowBytes/len("x = 1;")-10)
+	if got := cookies(odd + "a = 2; b=3"); got["x"] != "1" || got["a"] != "2" || got["b"] != "3" {
+		t.Errorf("odd items within the budget: %v", got)
+	}
+	// Beyond it the rest is not read, however long the header.
+	for _, tail := range []string{"a = 2; b=3", strings.Repeat("y = 1; ", 1<<17) + "b=3", `q="` + strings.Repeat("z", 1<<20)} {
+		got := cookies(strings.Repeat("x = 1; ", maxCookieSlowBytes/len("x = 1;")+10) + tail)
+		if got["x"] != "1" || got["a"] != "" || got["b"] != "" || got["q"] != "" || len(got) != 1 {
+			t.Errorf("odd items past the budget, then %.10q...: %d cookies %v, want only x", tail, len(got), len(got) < 5)
+		}
+	}
+	// One item of unusual shape longer than the budget ends the reading
+	// at once: the expression never sees it.
+	if got := cookies("p=1; x = " + strings.Repeat("v", maxCookieSlowBytes) + "; b=3"); len(got) != 1 || got["p"] != "1" {
+		t.Errorf("an odd item longer than the budget: %v", len(got))
+	}
+}
+
+// BenchmarkCookiesHostile: Cookies on 64 KiB headers (RunApp's header
+// limit) built to be slow, beside net/http's Request.Cookies on the same
+// header as the baseline.
+func BenchmarkCookiesHostile(b *testing.B) {
+	for _, c := range []struct{ name, unit string }{
+		{"plain", "session=0123456789abcdef; "}, {"spaced", "a = 1; "}, {"quoted", `a="x\"y"; `},
+		{"expires", "e=Wed, 09 Jun 2021 10:18:14 GMT; "}, {"malformed", "\x01;"}, {"equals", "="},
+	} {
+		line := strings.Repeat(c.unit, (64<<10)/len(c.unit))
+		r := &http.Request{Header: http.Header{"Cookie": {line}}}
+		b.Run(c.name+"/aioweb", func(b *testing.B) {
+			for b.Loop() {
+				(&Request{r: r}).Cookies()
+			}
+		})
+		b.Run(c.name+"/net-http", func(b *testing.B) {
+			for b.Loop() {
+				r.Cookies()
+			}
+		})
+	}
+}
