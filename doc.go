@@ -535,7 +535,9 @@ log format, which NewServer, returning no error, panics on.
     net/http sets it (aiohttp: the host without its port).
   - Request.KeepAlive is false for an HTTP/1.0 request whose Connection
     header has both "keep-alive" and "close": net/http closes the
-    connection (aiohttp: true).
+    connection (aiohttp: true). A charset given the RFC 2231 way
+    (charset*=us-ascii'en'utf-8) is decoded: Charset is "utf-8" (aiohttp's
+    charset is then a tuple).
   - Request.QueryString is the query as sent ("b=%20x+y"); aiohttp's
     query_string is percent-decoded ("b= x+y"), which cannot be split again
     when a value holds an encoded '&' or '='.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -207,7 +208,11 @@ func (req *Request) Version() HTTPVersion {
 	return HTTPVersion(req.r.ProtoMajor<<8 | req.r.ProtoMinor)
 }
 
-// Host returns the Host header.
+// Host returns the request's host (aiohttp's host): the Host header as
+// sent, port included ("example.com:8080", "[::1]:8080"), or for a target
+// in absolute form the target's host and port, as net/http sets it. It is
+// "" for an HTTP/1.0 request without Host, where aiohttp falls back to the
+// server's own name (doc.go).
 func (req *Request) Host() string { return req.r.Host }
 
 // RawPath returns the request target as sent: the percent-encoded path
@@ -232,7 +237,8 @@ func (req *Request) PathQS() string {
 	return u.RequestURI()
 }
 
-// QueryString returns the raw query string.
+// QueryString returns the query string as sent, still percent-encoded
+// (aiohttp's query_string is decoded: see doc.go).
 func (req *Request) QueryString() string { return req.r.URL.RawQuery }
 
 // Query returns the parsed query string (aiohttp's GET / query): repeated
@@ -550,7 +556,8 @@ func (req *Request) ContentType() string {
 // Charset returns the charset parameter of Content-Type as sent (its case
 // kept, quotes removed), or "" when there is none, as aiohttp's charset:
 // the header is split at each ';' outside quotes, parameter names compared
-// without case, and the last charset wins when there are several.
+// without case, and the last charset wins when there are several; an RFC
+// 2231 charset (charset*=, charset*0=) is decoded and wins over a plain one.
 func (req *Request) Charset() string {
 	ct, ok := req.r.Header["Content-Type"]
 	if !ok || len(ct) == 0 {
@@ -559,8 +566,18 @@ func (req *Request) Charset() string {
 	charset := ""
 	for i, p := range splitParams(ct[0]) {
 		name, value, ok := strings.Cut(p, "=")
-		if i > 0 && ok && strings.EqualFold(strings.TrimSpace(name), "charset") {
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case i == 0 || !ok:
+		case name == "charset":
 			charset = unquoteParam(strings.TrimSpace(value))
+		case strings.HasPrefix(name, "charset*"):
+			// RFC 2231 (charset*=us-ascii''utf-8, charset*0=...): it
+			// wins, as in aiohttp, which joins continuations but
+			// returns a tuple for an encoded value.
+			if _, params, err := mime.ParseMediaType(ct[0]); err == nil && params["charset"] != "" {
+				return params["charset"]
+			}
 		}
 	}
 	return charset

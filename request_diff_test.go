@@ -135,6 +135,8 @@ var requestDiffCases = []requestDiffCase{
 	{"ct two headers", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/html\nContent-Type: text/plain\nContent-Length: 2", "ab", ""},
 	{"ct two headers in two cases", "POST /info HTTP/1.1\nHost: h\nConnection: close\ncontent-type: text/html\nContent-Type: \nContent-Length: 2", "ab", ""},
 	{"ct multipart boundary", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: multipart/form-data; boundary=\"a;b\"; charset=x\nContent-Length: 2", "ab", ""},
+	{"ct charset rfc2231", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset*=us-ascii'en'utf-8\nContent-Length: 2", "ab", `{"charset":"utf-8"}`}, // aiohttp: a tuple (us-ascii, en, utf-8)
+	{"ct charset continuation", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset*0=utf; charset*1=-8\nContent-Length: 2", "ab", ""},
 	{"ct charset angle brackets", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; charset=<utf-8>\nContent-Length: 2", "ab", ""},
 	{"ct quoted semicolon and escape", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain; x=\"y;charset=z\"; charset=\"a\\\"b\"\nContent-Length: 2", "ab", ""},
 	{"ct no space", "POST /info HTTP/1.1\nHost: h\nConnection: close\nContent-Type: text/plain;charset=utf-8\nContent-Length: 2", "ab", ""},
