@@ -563,18 +563,20 @@ func (req *Request) Charset() string {
 	if !ok || len(ct) == 0 {
 		return ""
 	}
-	charset := ""
+	charset, tried2231 := "", false
 	for i, p := range splitParams(ct[0]) {
 		name, value, ok := strings.Cut(p, "=")
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
 		switch {
-		case i == 0 || !ok:
-		case name == "charset":
+		case i == 0 || !ok || len(name) < len("charset"):
+		case strings.EqualFold(name, "charset"):
 			charset = unquoteParam(strings.TrimSpace(value))
-		case strings.HasPrefix(name, "charset*"):
+		case len(name) >= len("charset*") && strings.EqualFold(name[:len("charset*")], "charset*") && !tried2231:
 			// RFC 2231 (charset*=us-ascii''utf-8, charset*0=...): it
 			// wins, as in aiohttp, which joins continuations but
-			// returns a tuple for an encoded value.
+			// returns a tuple for an encoded value. Parsed once: the
+			// header's cost stays linear whatever it repeats.
+			tried2231 = true
 			if _, params, err := mime.ParseMediaType(ct[0]); err == nil && params["charset"] != "" {
 				return params["charset"]
 			}
