@@ -14,8 +14,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"mime/quotedprintable"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -205,14 +203,7 @@ func sameFormAnswer(gotStatus int, got string, wantStatus int, want string) bool
 // 40 random bodies from a fixed seed; AIOWEB_FORM_DIFF=n sends n random
 // bodies from a random seed (printed; replay with AIOWEB_FORM_DIFF_SEED).
 func TestFormDifferentialAiohttp(t *testing.T) {
-	n, seed := 40, uint64(1)
-	if s := os.Getenv("AIOWEB_FORM_DIFF"); s != "" {
-		n, _ = strconv.Atoi(s)
-		seed = rand.Uint64()
-	}
-	if s := os.Getenv("AIOWEB_FORM_DIFF_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	n, seed := diffCampaign(t, 40, "AIOWEB_FORM_DIFF", "AIOWEB_FORM_DIFF_SEED")
 	oracle := "http://" + startOracleScript(t, "testdata/oracle/form.py") + "/form"
 	app := NewApplication()
 	app.Router.AddPost("/form", formItemsHandler)

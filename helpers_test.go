@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -183,3 +185,19 @@ func serveHandler(t testing.TB, h http.Handler) string {
 
 // newRecorder returns an httptest.ResponseRecorder.
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// diffCampaign reads a differential test's size and seed: n and seed 1 by
+// default (what CI runs); the environment variable sizeEnv asks for another
+// size from a random seed, seedEnv replays a seed. The seed is logged.
+func diffCampaign(t *testing.T, n int, sizeEnv, seedEnv string) (int, uint64) {
+	seed := uint64(1)
+	if s := os.Getenv(sizeEnv); s != "" {
+		n, _ = strconv.Atoi(s)
+		seed = rand.Uint64()
+	}
+	if s := os.Getenv(seedEnv); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d, size %d (%s=n for more, %s to replay)", seed, n, sizeEnv, seedEnv)
+	return n, seed
+}

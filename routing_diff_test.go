@@ -7,7 +7,6 @@ package aioweb
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,15 +138,7 @@ func escapeLiteral(rng *rand.Rand, s string) string {
 // a few fixed seeds; AIOWEB_DIFF_TABLES=n runs n tables from a random seed
 // (printed, so that a failure can be replayed with AIOWEB_DIFF_SEED).
 func TestRoutingDifferentialAiohttp(t *testing.T) {
-	tables, seed := 3, uint64(1)
-	if s := os.Getenv("AIOWEB_DIFF_TABLES"); s != "" {
-		tables, _ = strconv.Atoi(s)
-		seed = rand.Uint64()
-	}
-	if s := os.Getenv("AIOWEB_DIFF_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d, %d tables", seed, tables)
+	tables, seed := diffCampaign(t, 3, "AIOWEB_DIFF_TABLES", "AIOWEB_DIFF_SEED")
 	rng := rand.New(rand.NewPCG(seed, 0))
 	statuses := map[int]int{}
 	defer func() { t.Logf("answers by status: %v", statuses) }()

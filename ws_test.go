@@ -348,15 +348,7 @@ func TestWebSocketHeartbeatDropsSilentPeer(t *testing.T) {
 func TestWebSocketHeartbeatKeepsLivePeer(t *testing.T) {
 	h, _ := seedHandler(WSHeartbeat(500 * time.Millisecond))
 	pings := make(chan struct{}, 10)
-	c := dial(t, wsServer(t, h), &websocket.DialOptions{
-		OnPingReceived: func(context.Context, []byte) bool {
-			select {
-			case pings <- struct{}{}:
-			default:
-			}
-			return true
-		},
-	})
+	c := dial(t, wsServer(t, h), notifyPings(pings))
 	echo := make(chan string, 1)
 	go func() { // reads, so answers pings
 		_, b, err := c.Read(context.Background())
@@ -630,5 +622,19 @@ func BenchmarkWebSocketEcho(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// notifyPings returns dial options whose client answers pings as usual and
+// signals each on pings, without blocking when nobody reads them.
+func notifyPings(pings chan<- struct{}) *websocket.DialOptions {
+	return &websocket.DialOptions{
+		OnPingReceived: func(context.Context, []byte) bool {
+			select {
+			case pings <- struct{}{}:
+			default:
+			}
+			return true
+		},
 	}
 }

@@ -547,15 +547,7 @@ func TestUpstream_websocket_functional_test_heartbeat(t *testing.T) {
 		return ws, nil
 	}
 	pings := make(chan struct{}, 1)
-	c := dial(t, wsServer(t, h), &websocket.DialOptions{
-		OnPingReceived: func(context.Context, []byte) bool {
-			select {
-			case pings <- struct{}{}:
-			default:
-			}
-			return true
-		},
-	})
+	c := dial(t, wsServer(t, h), notifyPings(pings))
 	go c.Read(context.Background())
 	wait(t, pings) // the client receives a ping
 	c.Close(websocket.StatusNormalClosure, "")
