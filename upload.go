@@ -18,6 +18,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -378,7 +379,7 @@ func extParamsToUTF8(h string) string {
 		if !ok1 || !ok2 || lc != "" && !isLatin1Charset(lc) {
 			continue
 		}
-		raw, err := percentUnescape(enc)
+		raw, err := url.PathUnescape(enc) // %XX only; a bad escape is an error
 		if err != nil {
 			continue
 		}
@@ -392,23 +393,6 @@ func extParamsToUTF8(h string) string {
 		return h
 	}
 	return strings.Join(segs, ";")
-}
-
-// percentUnescape decodes %XX escapes; any other '%' is an error.
-func percentUnescape(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return "", errors.New("invalid escape")
-		}
-		b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-		i += 2
-	}
-	return b.String(), nil
 }
 
 // percentEscape escapes every byte that is not an RFC 2231 attribute char.
